@@ -1,0 +1,88 @@
+"""``make bench``: time toulmin against the plain build, side by side in one run.
+
+For each generated site (bench/generate.py) it prints the cold and warm times of
+``toulmin check`` and the build time of the site with the toulmin plugin divided by the
+build time of the same site without it, both measured here, alternately, so machine noise
+hits both. Medians of several runs.
+
+    python bench/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SITES = [  # name, posts, citations per post, entries
+    ("200x8-500", 200, 8, 500),
+    ("1000x10-5000", 1000, 10, 5000),
+]
+
+
+def _time(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd)} failed in {cwd}:\n{proc.stderr[-2000:]}")
+    if proc.returncode == 1 and "build" in cmd:
+        raise SystemExit(f"bench: build failed in {cwd}:\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def bench_site(name: str, posts: int, cites: int, entries: int, repeat: int) -> dict:
+    out = HERE / "out" / name
+    if out.exists():
+        shutil.rmtree(out)
+    generate(out, posts, cites, entries)
+    check = [str(BIN / "toulmin"), "check", "--no-warnings"]
+    cold = []
+    for _ in range(repeat):
+        shutil.rmtree(out / ".cache", ignore_errors=True)
+        cold.append(_time(check, out))
+    warm = [_time(check, out) for _ in range(repeat + 2)]
+    mk = str(BIN / "mkdocs")
+    plain, plugin = [], []
+    for _ in range(repeat):
+        plain.append(_time([mk, "build", "-q", "-f", "mkdocs-plain.yml", "-d", "site-plain"],
+                           out))
+        plugin.append(_time([mk, "build", "-q", "-f", "mkdocs.yml", "-d", "site-toulmin"], out))
+    return {
+        "site": name,
+        "check_cold": statistics.median(cold),
+        "check_warm": statistics.median(warm),
+        "build_plain": statistics.median(plain),
+        "build_toulmin": statistics.median(plugin),
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="one run each, first site only")
+    a = p.parse_args()
+    repeat = 1 if a.quick else 3
+    sites = SITES[:1] if a.quick else SITES
+    rows = [bench_site(*s, repeat=repeat) for s in sites]
+    print(f"{'site':<14} {'check cold':>10} {'check warm':>10} {'build plain':>11} "
+          f"{'build+toulmin':>13} {'ratio':>6} {'overhead':>8}")
+    for r in rows:
+        ratio = r["build_toulmin"] / r["build_plain"]
+        print(f"{r['site']:<14} {r['check_cold']:>9.2f}s {r['check_warm']:>9.2f}s "
+              f"{r['build_plain']:>10.2f}s {r['build_toulmin']:>12.2f}s {ratio:>6.3f} "
+              f"{(ratio - 1) * 100:>7.1f}%")
+    print("targets: build overhead <= 10%; at 1000 posts check warm <= 0.5 s, cold <= 2 s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+"""toulmin: a publishing pipeline for evidence-checked critical commentary.
+
+The core (everything but ``mkdocs_plugin``) never imports mkdocs.
+"""
+
+__version__ = "0.1.0"

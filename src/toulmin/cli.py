@@ -1,0 +1,150 @@
+"""The ``toulmin`` command line: ``toulmin check`` and friends.
+
+Every user error is one line, ``path:line:col: CODE message``, and a non-zero exit;
+never a traceback. Heavy modules are imported inside the commands that need them, so
+``toulmin check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from toulmin import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="toulmin",
+        description="Evidence-checked commentary: check citations, statistics and charts.",
+    )
+    p.add_argument("--version", action="version", version=f"toulmin {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="check citations and the reference base",
+                       description="Check every citation in the site's Markdown against "
+                       "the reference base, and the reference base itself.")
+    c.add_argument("path", nargs="?", default=".",
+                   help="the site's root (default: the current directory), or one Markdown "
+                   "file of the site")
+    c.add_argument("--format", choices=("human", "json", "github"), default=None,
+                   help="output format (default: human; github when GITHUB_ACTIONS is set)")
+    c.add_argument("--bibliography", default=None,
+                   help="reference base, relative to the site root (default: references.bib)")
+    c.add_argument("--posts-dir", default=None, help="posts folder (default: posts)")
+    c.add_argument("--docs-dir", default=None, help="other pages (default: docs)")
+    c.add_argument("--no-warnings", action="store_true", help="print errors only")
+    c.add_argument("--strict-refs", action="store_true",
+                   help="treat reference-lock warnings as errors (for CI)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+    except KeyboardInterrupt:
+        print("toulmin: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    return 2
+
+
+def _site_root(path: Path) -> tuple[Path, list[Path] | None]:
+    """The site root for ``path`` and, when ``path`` is a file, that file alone."""
+    path = path.resolve()
+    if path.is_file():
+        for parent in path.parents:
+            if (parent / "mkdocs.yml").exists() or (parent / "references.bib").exists():
+                return parent, [path]
+        return path.parent, [path]
+    return path, None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from toulmin.findings import has_errors, to_json
+    from toulmin.project import Project, Settings
+
+    target = Path(args.path)
+    if not target.exists():
+        print(f"{args.path}:1:1: CLI001 no such file or folder", file=sys.stderr)
+        return 2
+    root, only = _site_root(target)
+    settings = _settings_from_mkdocs(root, Settings())
+    if args.bibliography:
+        settings.bibliography = args.bibliography
+    if args.posts_dir:
+        settings.posts_dir = args.posts_dir
+    if args.docs_dir:
+        settings.docs_dir = args.docs_dir
+    if not (root / settings.bibliography).exists():
+        print(f"{settings.bibliography}:1:1: BIB000 reference base not found in {root}",
+              file=sys.stderr)
+        return 2
+    project = Project.load(root, settings)
+    findings = project.check()
+    if only is not None:
+        shown = {p.relative_to(root).as_posix() for p in only if p.is_relative_to(root)}
+        findings = [f for f in findings if f.path in shown]
+    if args.strict_refs:
+        from dataclasses import replace
+
+        findings = [replace(f, severity="error") if f.code.startswith("REF") else f
+                    for f in findings]
+    if args.no_warnings:
+        findings = [f for f in findings if f.is_error]
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "human")
+    if fmt == "json":
+        print(to_json(findings))
+    elif fmt == "github":
+        for f in findings:
+            print(f.github())
+    else:
+        for f in findings:
+            print(f.format())
+        errors = sum(f.is_error for f in findings)
+        warnings = len(findings) - errors
+        docs = len(project.documents) if only is None else len(only)
+        summary = (f"{errors} error{'s' * (errors != 1)}, {warnings} warning"
+                   f"{'s' * (warnings != 1)} in {docs} document{'s' * (docs != 1)} and "
+                   f"{len(project.bib)} references")
+        print(summary, file=sys.stderr)
+    return 1 if has_errors(findings) else 0
+
+
+def _settings_from_mkdocs(root: Path, settings):
+    """Read docs_dir and the toulmin plugin's options from mkdocs.yml (without mkdocs)."""
+    cfg = root / "mkdocs.yml"
+    if not cfg.exists():
+        return settings
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """mkdocs.yml may hold !!python/name and !ENV tags: read them as plain values."""
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(cfg.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except (yaml.YAMLError, OSError):
+        return settings
+    if isinstance(data.get("docs_dir"), str):
+        settings.docs_dir = data["docs_dir"]
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("toulmin"), dict):
+            for name in ("bibliography", "posts_dir"):
+                value = plugin["toulmin"].get(name)
+                if isinstance(value, str):
+                    setattr(settings, name, value)
+    return settings
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The MkDocs adapter: load the project once per build and fail the build on errors.
+
+Event handlers appear in the order MkDocs calls them; each delegates to the core
+(``toulmin.project``) or the Markdown extension (``toulmin.markdown_ext``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, InclusionLevel
+
+from toulmin.markdown_ext import ToulminExtension
+from toulmin.mkdocs_config import ToulminConfig
+from toulmin.project import Project, Settings
+
+log = logging.getLogger("mkdocs.plugins.toulmin")
+
+
+class ToulminPlugin(BasePlugin[ToulminConfig]):
+    """Checks citations, renders them in APA 7 and adds the posts to the blog."""
+
+    def __init__(self):
+        self.project: Project | None = None
+        self.extension: ToulminExtension | None = None
+        self.root = Path.cwd()
+        self.post_files: dict[str, File] = {}
+
+    # Load and check everything once, before any page is read or any file written, so a
+    # failed check leaves the previous site untouched.
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        settings = Settings(
+            bibliography=self.config.bibliography,
+            posts_dir=self.config.posts_dir,
+            docs_dir=os.path.relpath(config.docs_dir, self.root),
+            cache_dir=self.config.cache_dir,
+        )
+        if not (self.root / settings.bibliography).is_file():
+            raise PluginError(f"toulmin: reference base not found: {settings.bibliography}")
+        self.project = Project.load(self.root, settings)
+        findings = self.project.check()
+        errors = [f for f in findings if f.is_error]
+        for f in findings:
+            (log.error if f.is_error else log.info)(f.format())
+        if errors:
+            raise PluginError(
+                f"toulmin: {len(errors)} error{'s' * (len(errors) != 1)} in citations or "
+                "references (listed above); the site was not built"
+            )
+        self.extension = ToulminExtension(
+            project=self.project, references_title=self.config.references_title
+        )
+        config.markdown_extensions.append(self.extension)
+        return config
+
+    # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
+    # (it collects posts at priority -50, after this).
+    @event_priority(50)
+    def on_files(self, files, *, config):
+        if not self.config.enabled or self.project is None:
+            return files
+        posts = self.root / self.config.posts_dir
+        if not posts.is_dir():
+            return files
+        target = self._post_dir(config)
+        for path in sorted(posts.rglob("*")):
+            if not path.is_file() or any(p.startswith(".") for p in path.relative_to(posts).parts):
+                continue
+            src_uri = posixpath.join(target, path.relative_to(posts).as_posix())
+            if files.get_file_from_path(src_uri) is not None:
+                continue
+            file = File.generated(config, src_uri, abs_src_path=str(path),
+                                  inclusion=InclusionLevel.INCLUDED)
+            files.append(file)
+            self.post_files[os.path.realpath(path)] = file
+        return files
+
+    # Each post's URL, for the backlinks on the site-wide References page.
+    def on_nav(self, nav, *, config, files):
+        if self.extension is None or self.project is None:
+            return nav
+        # The blog plugin takes posts out of the file list but keeps our File objects,
+        # whose URLs it has set by now.
+        by_source = dict(self.post_files)
+        for f in files.documentation_pages():
+            if f.abs_src_path:
+                by_source[os.path.realpath(f.abs_src_path)] = f
+        for doc in self.project.documents:
+            f = by_source.get(os.path.realpath(doc.abs_path))
+            if f is not None:
+                self.extension.urls[doc.path] = _site_path(f.url)
+        return nav
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if self.extension is not None:
+            self.extension.page_url = _site_path(page.file.url)
+        return markdown
+
+    # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
+    def on_serve(self, server, *, config, builder):
+        for name in (self.config.bibliography, self.config.posts_dir):
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def _post_dir(self, config) -> str:
+        blog = config.plugins.get("material/blog") or config.plugins.get("blog")
+        if blog is None:
+            return "posts"
+        root = posixpath.normpath(blog.config.blog_dir)
+        return posixpath.normpath(blog.config.post_dir.format(blog=root))
+
+
+def _site_path(url: str) -> str:
+    """A page URL as an absolute path from the site root ("/blog/2026/..../")."""
+    path = posixpath.normpath("/" + url)
+    return path if path == "/" or not url.endswith("/") else path + "/"

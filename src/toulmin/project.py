@@ -1,0 +1,226 @@
+"""The project model: a site's reference base and documents, loaded once.
+
+``Project.load(root)`` reads ``references.bib`` (cached by content hash) and every Markdown
+document under ``posts/`` and ``docs/``; ``Project.check()`` runs every check and returns
+one sorted list of findings. The CLI, the MkDocs plugin and the Markdown extension all
+work from this one object, so a build parses the bibliography once, not once per page.
+
+Per-document check results are cached by the document's hash and the bibliography's
+hash, so a warm ``toulmin check`` only reads and hashes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toulmin import __version__
+from toulmin.bib import Bibliography, load
+from toulmin.findings import ERROR, WARNING, Finding, sort_findings
+
+CACHE_DIR = ".cache/toulmin"
+CHECK_CACHE_FORMAT = 1
+
+
+@dataclass(slots=True)
+class Settings:
+    """Where a site keeps its inputs (the plugin's options, the CLI's defaults)."""
+
+    bibliography: str = "references.bib"
+    posts_dir: str = "posts"
+    docs_dir: str = "docs"
+    cache_dir: str = CACHE_DIR
+
+
+@dataclass(slots=True)
+class Document:
+    """One Markdown source: its path relative to the site root and its text."""
+
+    path: str
+    abs_path: Path
+    text: str
+    digest: str
+    #: cited keys in order of first citation, filled by the check
+    cited: list[str] = field(default_factory=list)
+
+
+def _read_doc(root: Path, path: Path) -> Document | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    return Document(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
+class Project:
+    """A site's inputs, loaded once; ``check()`` gives every finding."""
+
+    def __init__(self, root: Path, settings: Settings, bib: Bibliography,
+                 documents: list[Document]):
+        self.root = root
+        self.settings = settings
+        self.bib = bib
+        self.documents = documents
+        self._findings: list[Finding] | None = None
+        self._suffixes: dict[str, str] | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: str | os.PathLike = ".", settings: Settings | None = None,
+             documents: Iterable[str | os.PathLike] | None = None) -> Project:
+        """Load the site rooted at ``root``; ``documents`` limits the Markdown files read."""
+        root = Path(root).resolve()
+        settings = settings or Settings()
+        bib_path = root / settings.bibliography
+        bib = load(bib_path, cache_dir=root / settings.cache_dir,
+                   display=_rel(bib_path, root))
+        if documents is None:
+            paths = list(_markdown_files(root / settings.posts_dir))
+            paths += list(_markdown_files(root / settings.docs_dir))
+        else:
+            paths = [Path(p) if Path(p).is_absolute() else root / p for p in documents]
+        unique: dict[Path, None] = {}
+        for p in paths:
+            unique.setdefault(p.resolve(), None)
+        docs = [d for d in (_read_doc(root, p) for p in unique) if d is not None]
+        return cls(root, settings, bib, docs)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / self.settings.cache_dir
+
+    # -- checking --------------------------------------------------------------------------
+
+    def check(self) -> list[Finding]:
+        """Every finding of every check over the bibliography and the documents."""
+        if self._findings is None:
+            self._findings = sort_findings(self._check())
+        return self._findings
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.check() if f.severity == ERROR]
+
+    def _check(self) -> list[Finding]:
+        from toulmin.checks.citations import check_markdown
+
+        findings = list(self.bib.findings)
+        bib_id = _bib_identity(self.bib)
+        cache_file = self.cache_path / "check.marshal"
+        cached = _read_check_cache(cache_file, bib_id)
+        fresh: dict[str, tuple] = {}
+        cited_anywhere: set[str] = set()
+        cite = None
+        for doc in self.documents:
+            hit = cached.get(doc.path)
+            if hit is not None and hit[0] == doc.digest:
+                doc_findings = [Finding(*f) for f in hit[1]]
+                doc.cited = list(hit[2])
+            else:
+                if cite is None:
+                    from toulmin import cite
+                doc_findings = check_markdown(doc.path, doc.text, self.bib)
+                seen: dict[str, None] = {}
+                for c in cite.find_citations(doc.text):
+                    for item in c.items:
+                        if item.key in self.bib.entries:
+                            seen.setdefault(item.key, None)
+                doc.cited = list(seen)
+            fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
+                               doc.cited)
+            findings.extend(doc_findings)
+            cited_anywhere.update(doc.cited)
+        if fresh != cached:
+            _write_check_cache(cache_file, bib_id, fresh)
+        findings.extend(self._unused(cited_anywhere))
+        return findings
+
+    def _unused(self, cited: set[str]) -> list[Finding]:
+        out = []
+        bib = self.bib
+        for key in bib.entries:
+            if key not in cited:
+                ref = bib.entries[key]
+                out.append(Finding(bib.path, ref.line, 1, "BIB007", WARNING,
+                                   f"entry '{key}' is not cited anywhere on the site",
+                                   "cite it or remove it from the reference base"))
+        return out
+
+    # -- what renderers need ---------------------------------------------------------------
+
+    def cited_keys(self) -> list[str]:
+        """Every key cited anywhere on the site, in bibliography order."""
+        self.check()
+        cited: set[str] = set()
+        for doc in self.documents:
+            cited.update(doc.cited)
+        return [k for k in self.bib.entries if k in cited]
+
+    def year_suffixes(self) -> dict[str, str]:
+        """APA year suffixes decided across the whole site (2021a, 2021b)."""
+        if self._suffixes is None:
+            from toulmin import apa
+
+            self._suffixes = apa.year_suffixes(self.bib.entries[k] for k in self.cited_keys())
+        return self._suffixes
+
+    def citing_documents(self) -> dict[str, list[Document]]:
+        """key -> the documents that cite it, in document order."""
+        self.check()
+        out: dict[str, list[Document]] = {}
+        for doc in self.documents:
+            for key in doc.cited:
+                out.setdefault(key, []).append(doc)
+        return out
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _markdown_files(folder: Path) -> Iterable[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if not any(
+        part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def _bib_identity(bib: Bibliography) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    for key, (year, names, doi) in bib.index.items():
+        h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
+    return h.hexdigest()
+
+
+def _finding_tuple(f: Finding) -> tuple:
+    return (f.path, f.line, f.column, f.code, f.severity, f.message, f.hint)
+
+
+def _read_check_cache(path: Path, bib_id: str) -> dict[str, tuple]:
+    try:
+        fmt, ident, docs = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if fmt != CHECK_CACHE_FORMAT or ident != bib_id:
+        return {}
+    return docs
+
+
+def _write_check_cache(path: Path, bib_id: str, docs: dict[str, tuple]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((CHECK_CACHE_FORMAT, bib_id, docs)))
+        tmp.replace(path)
+    except OSError:
+        pass
