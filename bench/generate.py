@@ -28,11 +28,13 @@ GIVEN = ["Alice", "David M.", "Richard", "Michael J.", "Roz", "Esther T.", "Anke
          "B. Dianne", "Terence J.", "Peter", "Tony", "Simon", "Pim", "Gerhard", "Bj{\\\"o}rn",
          "Kurt", "Robert L.", "Janet B. W.", "Gordon L.", "Dani{\\\"e}l", "Larry V.", "Hannah",
          "Jos{\\'e}", "Fran{\\c{c}}oise", "Jean-Paul", "Karina", "Joanna", "John"]
-WORDS = ("therapy recovery outcome depression anxiety alliance severity services access "
-         "psychological treatment trial effect size reliable change caseness referral "
-         "session dropout engagement measure questionnaire interview diagnosis routine "
-         "data provider variation denominator primary care low intensity stepped care "
-         "cognitive behavioural counselling waiting list follow-up improvement").split()
+WORDS = (
+    "therapy recovery outcome depression anxiety alliance severity services access "
+    "psychological treatment trial effect size reliable change caseness referral "
+    "session dropout engagement measure questionnaire interview diagnosis routine "
+    "data provider variation denominator primary care low intensity stepped care "
+    "cognitive behavioural counselling waiting list follow-up improvement"
+).split()
 JOURNALS = ["Behaviour Research and Therapy", "The Lancet", "BMJ", "Psychological Medicine",
             "Journal of Health Psychology", "Frontiers in Psychology", "BMC Psychology",
             "Journal of Consulting and Clinical Psychology", "Clinical Psychology Review",

@@ -37,7 +37,7 @@ def test_posts_are_published_with_apa_citations_linked_to_their_reference_list(b
         for _cite_id, target, title in links:
             assert target in ids
             # the hover text is the full reference: authors, year and title
-            assert re.search(r"\(\d{4}[a-z]?\)\.", html.unescape(title)), title
+            assert re.search(r"\(\d{4}(–\d{4})?[a-z]?\)\.", html.unescape(title)), title
         assert '<h2 id="references">References' in text
 
 

@@ -32,8 +32,8 @@ MONTHS = {
 _MONTH_NAMES = dict(
     zip(
         MONTHS,
-        "January February March April May June July August September October November December"
-        .split(),
+        ("January February March April May June July August September October November "
+         "December").split(),
         strict=True,
     )
 )
@@ -174,7 +174,7 @@ class Bibliography:
     editors), enough for the prose-mention checks without decoding every record.
     """
 
-    __slots__ = ("path", "entries", "findings", "strings", "index", "__weakref__")
+    __slots__ = ("__weakref__", "digest", "entries", "findings", "index", "path", "strings")
 
     def __init__(self, path: str, entries: Mapping[str, Reference], findings: list[Finding],
                  strings: dict[str, str] | None = None,
@@ -188,6 +188,8 @@ class Bibliography:
                              r.doi.lower()) for r in entries.values()}
         #: key -> (year, family names, lower-case DOI)
         self.index = index
+        #: hash of the file's bytes (set by ``load``): keys caches of anything derived
+        self.digest = ""
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -208,20 +210,23 @@ class Bibliography:
         ents = self.entries
         blobs = {k: marshal.dumps(ents[k].to_record()) for k in ents}
         findings = [tuple(f.__getattribute__(n) for n in Finding.__slots__) for f in self.findings]
-        return marshal.dumps((CACHE_FORMAT, self.path, findings, self.strings, self.index, blobs))
+        return marshal.dumps((CACHE_FORMAT, self.path, findings, self.strings, self.index, blobs,
+                              self.digest))
 
     @classmethod
     def from_cache(cls, data: bytes) -> Bibliography | None:
         try:
-            fmt, path, findings, strings, index, blobs = marshal.loads(data)
+            fmt, path, findings, strings, index, blobs, digest = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
         if fmt != CACHE_FORMAT:
             return None
-        return cls(path, _Entries(blobs), [Finding(*f) for f in findings], strings, index)
+        bib = cls(path, _Entries(blobs), [Finding(*f) for f in findings], strings, index)
+        bib.digest = digest
+        return bib
 
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 _DOI_PREFIXES = re.compile(
@@ -272,6 +277,7 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
         if cached is not None:
             return cached
     bib = parse_string(text, shown)
+    bib.digest = hashlib.sha256(data).hexdigest()[:32]
     if cache_file is not None:
         _write_cache(cache_file, bib)
     return bib
@@ -284,7 +290,8 @@ def _write_cache(cache_file: Path, bib: Bibliography) -> None:
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(bib.to_cache())
         tmp.replace(cache_file)
-        marker = cache_file.parent / ("bibsrc-" + hashlib.sha256(bib.path.encode()).hexdigest()[:16])
+        source_id = hashlib.sha256(bib.path.encode()).hexdigest()[:16]
+        marker = cache_file.parent / f"bibsrc-{source_id}"
         try:
             previous = marker.read_text().strip()
         except OSError:
@@ -358,7 +365,7 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
     # title -> booktitle mapping for parts of books and proceedings).
     inherited: dict[str, dict[str, str]] = {}
     by_lower = {k.lower(): k for k in resolved}
-    for key, (etype, values, _lines, line) in resolved.items():
+    for key, (_etype, values, _lines, line) in resolved.items():
         values = dict(values)
         parent_key = values.get("crossref", "").strip()
         if parent_key:
@@ -386,7 +393,9 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
     from toulmin.checks.bibliography import check_entries
 
     findings.extend(check_entries(entries.values(), path))
-    return Bibliography(path, entries, findings, strings)
+    bib = Bibliography(path, entries, findings, strings)
+    bib.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return bib
 
 
 def _failed_block_finding(path: str, block, line: int) -> Finding:

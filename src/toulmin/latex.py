@@ -33,9 +33,12 @@ SYMBOLS = {
 }
 _SPECIALS = re.compile(r"\\([&%$#_{}])")
 _ACCENT = re.compile(
-    r"""\\([\"'`^~=.]|[uvHckrbd](?![A-Za-z]))\s*(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))"""
+    r"""\\([\"'`^~=.]|[uvHckrbd](?![A-Za-z]))\s*"""
+    r"""(?:\{\s*(\\[ij](?![A-Za-z])|[A-Za-z])\s*\}|(\\[ij](?![A-Za-z])|[A-Za-z]))"""
 )
-_SYMBOL = re.compile(r"\\(" + "|".join(sorted(SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s*)")
+_SYMBOL = re.compile(
+    r"\\(" + "|".join(sorted(SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])(?:\{\}|\s*)"
+)
 _TEXTCMD = re.compile(
     r"\\(?:textit|textbf|emph|textsc|textrm|textsf|texttt|textup|textnormal|textsl|mbox|"
     r"text|url|path|NoCaseChange|MakeUppercase|MakeLowercase|protect|relax)(?![A-Za-z])\s*"

@@ -17,7 +17,10 @@ instance may render many pages.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import marshal
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -27,7 +30,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from toulmin import apa, cite
+from toulmin import __version__, apa, cite
 from toulmin.project import Project, Settings
 
 DIRECTIVE = re.compile(r"^:::[ \t]+bibliography[ \t]*$", re.M)
@@ -55,6 +58,12 @@ class ToulminExtension(Extension):
         self.urls: dict[str, str] = {}
         #: URL of the page being rendered (set by the MkDocs plugin)
         self.page_url: str = ""
+        self._texts: dict[str, str] = {}
+        self._htmls: dict[str, str] = {}
+        self._sort_keys: dict[str, tuple] = {}
+        self._citations: dict[tuple, str] = {}
+        self._found: dict[str, list] = {}
+        self._lists: dict[tuple, str] = {}
         self.reset()
 
     # -- the project, loaded once ----------------------------------------------------------
@@ -70,9 +79,44 @@ class ToulminExtension(Extension):
     def set_project(self, project: Project) -> None:
         self._project = project
 
+    # -- the render cache: rendered references and citations, kept between builds ---------
+
+    def _render_cache_file(self) -> Path:
+        project = self.project
+        h = hashlib.blake2b(digest_size=12)
+        h.update(f"{__version__}\0{project.bib.digest}\0".encode())
+        h.update(repr(sorted(project.year_suffixes().items())).encode())
+        return project.cache_path / f"render-{h.hexdigest()}.marshal"
+
+    def load_render_cache(self) -> None:
+        """Reuse the renderings of the last build when the references have not changed."""
+        try:
+            data = marshal.loads(self._render_cache_file().read_bytes())
+            texts, htmls, sort_keys, citations = data
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        self._texts.update(texts)
+        self._htmls.update(htmls)
+        self._sort_keys.update(sort_keys)
+        self._citations.update(citations)
+
+    def save_render_cache(self) -> None:
+        path = self._render_cache_file()
+        data = marshal.dumps((self._texts, self._htmls, self._sort_keys, self._citations))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("render-*.marshal"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        except OSError:
+            pass
+
     # -- Python-Markdown hooks -------------------------------------------------------------
 
-    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md):
         md.registerExtension(self)
         self.md = md
         # After whitespace normalisation (30), before HTML blocks (20) and fences are
@@ -92,10 +136,23 @@ class ToulminExtension(Extension):
         return self.project.bib.entries
 
     def title_for(self, key: str) -> str:
-        ref = self.entries().get(key)
-        if ref is None:
-            return ""
-        return apa.reference_text(ref, self.project.year_suffixes().get(key, ""))
+        """The full reference as plain text, for the hover title (cached per build)."""
+        text = self._texts.get(key)
+        if text is None:
+            ref = self.entries().get(key)
+            text = "" if ref is None else apa.reference_text(
+                ref, self.project.year_suffixes().get(key, ""))
+            self._texts[key] = text
+        return text
+
+    def entry_html(self, key: str) -> str:
+        """The reference-list entry as HTML (cached per build)."""
+        body = self._htmls.get(key)
+        if body is None:
+            ref = self.entries()[key]
+            body = apa.reference_html(ref, self.project.year_suffixes().get(key, ""))
+            self._htmls[key] = body
+        return body
 
     def link(self, key: str, inner: str) -> str:
         if key not in self.entries():
@@ -107,22 +164,55 @@ class ToulminExtension(Extension):
         return (f'<a class="toulmin-cite" id="{ident}" href="#{anchor(key)}" '
                 f'title="{title}">{inner}</a>')
 
-    def render_citation(self, citation) -> str | None:
+    def render_citation(self, citation, source: str = "") -> str | None:
+        """The citation's HTML; ``source`` (its Markdown text) keys a per-build cache.
+
+        The blog plugin renders each post's excerpt once per index, category and archive
+        page, so the same citations come back many times. The APA rendering is cached with
+        markers where the links go; the links (whose ids count occurrences on the page)
+        are filled in for each page.
+        """
         entries = self.entries()
         if citation.narrative and not all(k in entries for k in citation.keys):
             return None  # a social-media handle or an unknown key: left as written
-        return apa.render_citation(citation, entries, self.project.year_suffixes(),
-                                   html=True, link=self.link)
+        cache_key = (source, citation.narrative) if source else None
+        template = self._citations.get(cache_key) if cache_key else None
+        if template is None:
+            template = apa.render_citation(citation, entries, self.project.year_suffixes(),
+                                           html=True, link=_mark_link)
+            if cache_key:
+                self._citations[cache_key] = template
+        return _LINK_MARK.sub(lambda m: self.link(m.group(1), m.group(2)), template)
+
+    def find_citations(self, text: str):
+        """``cite.find_citations``, remembered per text: excerpts re-render whole posts."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = cite.find_citations(text)
+        return found
+
+    def _sort_key(self, ref) -> tuple:
+        key = self._sort_keys.get(ref.key)
+        if key is None:
+            key = apa.sort_key(ref, self.project.year_suffixes().get(ref.key, ""))
+            self._sort_keys[ref.key] = key
+        return key
 
     def reference_list(self, keys, *, backlinks: bool = False) -> str:
+        """The ``<ol>`` of the works ``keys`` in APA order (cached per build)."""
+        cache_key = (tuple(keys), backlinks, self.page_url if backlinks else "")
+        found = self._lists.get(cache_key)
+        if found is None:
+            found = self._lists[cache_key] = self._reference_list(keys, backlinks=backlinks)
+        return found
+
+    def _reference_list(self, keys, *, backlinks: bool = False) -> str:
         entries = self.entries()
-        suffixes = self.project.year_suffixes()
-        refs = sorted((entries[k] for k in keys if k in entries),
-                      key=lambda r: apa.sort_key(r, suffixes.get(r.key, "")))
+        refs = sorted((entries[k] for k in keys if k in entries), key=self._sort_key)
         citing = self.project.citing_documents() if backlinks else {}
         items = []
         for ref in refs:
-            body = apa.reference_html(ref, suffixes.get(ref.key, ""))
+            body = self.entry_html(ref.key)
             extra = ""
             if backlinks and citing.get(ref.key):
                 links = []
@@ -139,6 +229,21 @@ class ToulminExtension(Extension):
                              + "; ".join(links) + ".</span>")
             items.append(f'<li class="toulmin-ref" id="{anchor(ref.key)}">{body}{extra}</li>')
         return '<ol class="toulmin-reflist">\n' + "\n".join(items) + "\n</ol>"
+
+
+EXCERPT_SEPARATOR = "<!-- more -->"
+
+
+def _is_excerpt(md) -> bool:
+    """True when Material's blog plugin is rendering a post's excerpt."""
+    return "excerpt" in md.treeprocessors
+
+
+_LINK_MARK = re.compile("\x02([^\x03]*)\x03([^\x04]*)\x04")
+
+
+def _mark_link(key: str, inner: str) -> str:
+    return f"\x02{key}\x03{inner}\x04"
 
 
 def _relative(url: str, page_url: str) -> str:
@@ -166,13 +271,24 @@ class CitationPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
+        # Hosts such as the blog plugin convert several documents (excerpts) with one
+        # Markdown instance without calling reset(), so each document starts here.
+        self.ext.reset()
         text = "\n".join(lines)
         if "@" not in text and ":::" not in text:
             return lines
         out: list[str] = []
         pos = 0
-        for citation in cite.find_citations(text):
-            rendered = self.ext.render_citation(citation)
+        # Material's blog renders each post again for its excerpt on every index page and
+        # keeps only the part before the separator: skip the work on the part it drops.
+        limit = len(text)
+        if _is_excerpt(self.md):
+            cut = text.find(EXCERPT_SEPARATOR)
+            limit = cut if cut >= 0 else limit
+        for citation in self.ext.find_citations(text):
+            if citation.start >= limit:
+                break
+            rendered = self.ext.render_citation(citation, text[citation.start:citation.end])
             if rendered is None:
                 continue
             out.append(text[pos:citation.start])
@@ -201,7 +317,7 @@ class ReferencesTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         ext = self.ext
-        if not ext.cited or ext.has_directive:
+        if not ext.cited or ext.has_directive or _is_excerpt(self.md):
             return
         section = etree.SubElement(root, "div", {"class": "toulmin-references"})
         heading = etree.SubElement(section, "h2", {"id": "references"})
@@ -210,5 +326,5 @@ class ReferencesTreeprocessor(Treeprocessor):
         holder.text = self.md.htmlStash.store(ext.reference_list(list(ext.cited)))
 
 
-def makeExtension(**kwargs):  # noqa: N802 (Python-Markdown's entry point name)
+def makeExtension(**kwargs):
     return ToulminExtension(**kwargs)

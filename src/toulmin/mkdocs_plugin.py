@@ -58,6 +58,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.extension = ToulminExtension(
             project=self.project, references_title=self.config.references_title
         )
+        self.extension.load_render_cache()
         config.markdown_extensions.append(self.extension)
         return config
 
@@ -103,6 +104,11 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if self.extension is not None:
             self.extension.page_url = _site_path(page.file.url)
         return markdown
+
+    # Keep this build's renderings for the next one.
+    def on_post_build(self, *, config):
+        if self.extension is not None:
+            self.extension.save_render_cache()
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
