@@ -32,6 +32,18 @@ with capitals after the first letter ("IAPT", "GaN") keep their case. Journal ti
 shown in title case (apa.csl's ``text-case="title"``). Both use citeproc's word-by-word
 rules, so a title renders the same here and in pandoc.
 
+Where the Manual and pandoc part, this module follows the Manual: a name's particle stays
+with the surname ("van Straten, A."; pandoc: "Straten, A. van"), "and" joins two names in
+running text (pandoc: "&"), the works of one citation come in reference-list order and the
+reference list is ordered by initials letter by letter (citeproc compares full given names),
+"No." rather than "Nos." for a report number such as 18-2059, and a publisher such as
+"Department of Health and Social Care" is not split at "and" (pandoc reads .bib files as
+biblatex, whose lists split there). URLs are linked only when they are http or https.
+
+Entries are memoised on the content hash that :mod:`toulmin.bib` gives each Reference, and
+the list-wide facts that citations need (names to add, initials) on the identity of the
+``refs`` mapping, so a build pays for each entry once.
+
 Public API: :func:`reference_text`, :func:`reference_html`, :func:`sort_key`,
 :func:`year_suffixes`, :func:`author_short`, :func:`render_citation` and
 :func:`disambiguate_names`.
@@ -109,7 +121,7 @@ def _append(acc: Frag, nxt: Frag) -> Frag:
     first = nt[0]
     if first in _END_PUNCT:
         last = t[-1]
-        if last == "”" and first in ".,":
+        if last == "”" and first in ".," and h.endswith("”"):
             # American usage (and apa.csl's en-US locale): the period or comma goes inside.
             inner = t[-2] if len(t) > 1 else ""
             i = h.rfind("”")
@@ -413,15 +425,6 @@ def _smart_quotes(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return merged
 
 
-def _pieces(ref: Reference, name: str) -> list[tuple[int, str]]:
-    text = ref.fields.get(name, "")
-    if not text:
-        return []
-    if "..." in text:
-        text = text.replace("...", "\u2026")
-    return _smart_quotes(_segment(text, ref.protected.get(name, ())))
-
-
 @lru_cache(maxsize=8192)
 def _cased(text: str, phrases: tuple[str, ...], mode: str) -> tuple[tuple[int, str], ...]:
     pieces = _smart_quotes(_segment(text.replace("...", "\u2026"), phrases))
@@ -482,6 +485,7 @@ _CSL_TYPES = {
     "letters": "personal_communication", "newsarticle": "article-newspaper",
     "review": "review",
 }  # fmt: skip
+_WEBPAGE_TYPES = frozenset(("online", "electronic", "www"))
 _CHAPTERLIKE = frozenset(("inbook", "incollection", "inproceedings", "inreference", "bookinbook"))
 _BOOKLIKE_NUMBER = frozenset((
     "book", "collection", "proceedings", "reference", "mvbook", "mvcollection",
@@ -558,10 +562,19 @@ def _month(value: str) -> int:
 class _Date:
     """An issued or accessed date: year (0 when not a number), month, day, or a literal."""
 
-    __slots__ = ("day", "literal", "month", "year")
+    __slots__ = ("day", "end_year", "literal", "month", "year")
 
     def __init__(self, year: int = 0, month: int = 0, day: int = 0, literal: str = ""):
         self.year, self.month, self.day, self.literal = year, month, day, literal
+        self.end_year = 0
+
+    def years(self) -> str:
+        """ "2020", a range "2010–2012", or the literal ("in press")."""
+        if not self.year:
+            return self.literal
+        if self.end_year and self.end_year != self.year:
+            return f"{self.year}\u2013{self.end_year}"
+        return str(self.year)
 
     def __bool__(self) -> bool:
         return bool(self.year or self.literal)
@@ -586,7 +599,12 @@ def _parse_date(value: str) -> _Date:
     if not m:
         return _Date(literal=value) if value else _Date()
     y, mo, d = m.groups()
-    return _Date(int(y), int(mo or 0), int(d or 0))
+    date = _Date(int(y), int(mo or 0), int(d or 0))
+    if "/" in value:  # an EDTF range, "2010/2012"
+        end = _DATE.match(value.split("/", 1)[1].strip())
+        if end:
+            date.end_year = int(end.group(1))
+    return date
 
 
 def _issued(ref: Reference) -> _Date:
@@ -609,7 +627,7 @@ class _Item:
         "accessed", "author", "chapter", "collection_number", "collection_title",
         "container", "container_author", "doi", "edition", "editor", "english", "genre",
         "issue", "issued", "number", "page", "publisher", "ref", "status", "title",
-        "translator", "type", "url", "version", "volume",
+        "translator", "type", "url", "version", "volume", "volumes",
     )  # fmt: skip
 
     def __init__(self, ref: Reference):
@@ -666,6 +684,7 @@ class _Item:
             part = f["part"]
             volume = f"{volume}.{part}" if volume and part else (volume or part)
         self.volume = volume
+        self.volumes = get("volumes", "")
         self.page = get("pages", "")
         self.edition = get("edition", "")
         self.version = get("version", "")
@@ -898,7 +917,7 @@ def _date_part(item: _Item, suffix: str) -> str:
     if d:
         if not d.year:
             return f"({d.literal}{suffix})"
-        out = f"{d.year}{suffix}"
+        out = f"{d.years()}{suffix}"
         full = item.type in _FULL_DATE or (
             item.type in ("interview", "paper-conference")
             and not (item.editor or item.issue or item.page or item.volume)
@@ -1059,6 +1078,9 @@ def _identifier_monographic_item(item: _Item) -> str:
             parts.append(series)
     if item.volume and _is_numeric(item.volume):
         parts.append("Vol. " + item.volume)
+    elif not item.volume and item.volumes:
+        n = item.volumes
+        parts.append(f"Vols. 1\u2013{n}" if _is_numeric(n) else n)
     if item.issue:
         parts.append(("Issue " if _is_numeric(item.issue) else "") + _capfirst(item.issue))
     if item.page:
@@ -1486,7 +1508,7 @@ def author_short(ref: Reference, narrative: bool) -> str:
     names = list(ref.authors or ref.editors)
     if names:
         return _short_names(names, 1, narrative, False)
-    return _short_title(ref)[0]
+    return _no_author(ref)[0]
 
 
 class _Context:
@@ -1496,20 +1518,23 @@ class _Context:
 
     def __init__(self, refs: Mapping[str, Reference]):
         self.refs = refs
-        self.names = disambiguate_names(refs.values())
-        # §8.20: first authors with the same surname but different initials.
-        seen: dict[str, set[str]] = {}
-        for ref in refs.values():
-            names = ref.authors or ref.editors
-            if names and not names[0].literal:
-                seen.setdefault(_coll(_family(names[0])), set()).add(
-                    _coll(_initials(names[0].given))
-                )
-        self.initials = {fam for fam, inits in seen.items() if len(inits) > 1}
+        works = list(refs.values())
+        self.initials = _shared_surnames(works)
+        self.names = disambiguate_names(works)
 
     def use_initials(self, ref: Reference) -> bool:
         names = ref.authors or ref.editors
         return bool(names) and not names[0].literal and _coll(_family(names[0])) in self.initials
+
+
+def _shared_surnames(refs: Iterable[Reference]) -> set[str]:
+    """Surnames of first authors who differ in their initials (§8.20: cite with initials)."""
+    seen: dict[str, set[str]] = {}
+    for ref in refs:
+        names = ref.authors or ref.editors
+        if names and not names[0].literal:
+            seen.setdefault(_coll(_family(names[0])), set()).add(_coll(_initials(names[0].given)))
+    return {fam for fam, inits in seen.items() if len(inits) > 1}
 
 
 _CONTEXTS: dict[int, tuple[Mapping[str, Reference], int, _Context]] = {}
@@ -1530,14 +1555,19 @@ def disambiguate_names(refs: Iterable[Reference]) -> dict[str, int]:
     """How many author names each work needs in text (APA 7 §8.18): works whose citations
     would both read "First et al., Year" but whose author lists differ get names added
     until they differ. Works not listed need the usual one name (or their two names)."""
+    refs = list(refs)
+    shared = _shared_surnames(refs)
     by_short: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
     for ref in refs:
         names = [n for n in (ref.authors or ref.editors) if not _is_others(n)]
         others = len(names) < len(ref.authors or ref.editors)
         if len(names) < 3 and not others:
             continue
-        fams = [_coll(_family(n)) for n in names]
-        by_short.setdefault((fams[0] if fams else "", ref.year), []).append(
+        fams = [_family(n) for n in names]
+        first = names[0]
+        if not first.literal and _coll(fams[0]) in shared:  # "J. Bao et al." (§8.20)
+            fams[0] = f"{_initials(first.given)} {fams[0]}"
+        by_short.setdefault((fams[0], ref.year), []).append(
             (ref.key, [*fams, "\0others"] if others else fams)
         )
     out: dict[str, int] = {}
@@ -1621,9 +1651,9 @@ def _locator(loc: str) -> str:
 
 
 def _date_short(ref: Reference, suffix: str) -> str:
-    y = ref.year.strip()
-    if y:
-        return y + suffix
+    d = _issued(ref)
+    if d:
+        return d.years() + suffix
     status = ref.fields.get("pubstate", "").strip()
     if status:
         return status.lower() + suffix
@@ -1639,6 +1669,16 @@ def _cite_author(ref: Reference, ctx: _Context, narrative: bool) -> Frag:
     if names:
         shown = ctx.names.get(ref.key, 1)
         return _plain(_short_names(names, shown, narrative, ctx.use_initials(ref)))
+    return _no_author(ref)
+
+
+def _no_author(ref: Reference) -> Frag:
+    """Who a work without author or editor is cited by: the group that publishes a web
+    page (§9.11, apa.csl's substitute), else the title (§8.14)."""
+    if ref.type.lower() in _WEBPAGE_TYPES:
+        publisher = _Item(ref).publisher
+        if publisher:
+            return _plain(publisher)
     return _short_title(ref)
 
 
@@ -1668,7 +1708,13 @@ def render_citation(
     ``html``, text is escaped and ``link(key, inner_html)``, when given, wraps each work's
     part. A key missing from ``refs`` is shown as ``key?`` (in HTML, as
     ``<strong class="toulmin-missing">key</strong>``), never raised.
+
+    ``refs`` should be the works of the reference list: names added to tell works apart
+    (§8.18) and initials (§8.20) are worked out over all of them, once per mapping (the
+    mapping is remembered by identity and size, so do not change it between calls).
     """
+    if not citation.items:
+        return ""
     ctx = _context(refs)
     idx = 1 if html else 0
     wrap = link if (html and link is not None) else None

@@ -499,8 +499,31 @@ def protected_phrases(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
 def parse_names(raw: str) -> tuple[Name, ...]:
-    """Split a BibTeX name list ("Last, First and {Org Name} and First von Last")."""
+    """Split a BibTeX name list ("Last, First and {Org Name} and First von Last").
+
+    The common form, "Last, First" with no braces, particles or LaTeX, is split here; any
+    other goes through bibtexparser's implementation of BibTeX's name grammar.
+    """
+    plain = latex.accents_to_unicode(raw)
+    if "{" not in plain and "}" not in plain and "\\" not in plain:
+        fast = []
+        for person in _AND.split(plain.strip()):
+            last, comma, first = person.partition(",")
+            last, first = last.strip(), first.strip()
+            if (not comma or "," in first or not last or not last[0].isupper()
+                    or any(w[:1].islower() for w in last.split())):
+                break
+            fast.append(Name(family=_WS.sub(" ", last), given=_WS.sub(" ", first)))
+        else:
+            return tuple(fast)
+    return _parse_names_bibtex(raw)
+
+
+def _parse_names_bibtex(raw: str) -> tuple[Name, ...]:
     from bibtexparser.middlewares.names import (
         InvalidNameError,
         parse_single_name_into_parts,

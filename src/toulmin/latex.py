@@ -67,10 +67,30 @@ def _pylatexenc(raw: str) -> str:
 
 
 def _finish(text: str) -> str:
-    text = text.replace("---", "\u2014").replace("--", "\u2013")
-    text = text.replace("``", "\u201c").replace("''", "\u201d")
-    text = text.replace("~", " ").replace("\u00a0", " ")
-    return _WS.sub(" ", text).strip()
+    if "--" in text:
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
+    if "``" in text or "''" in text:
+        text = text.replace("``", "\u201c").replace("''", "\u201d")
+    if "~" in text or "\u00a0" in text:
+        text = text.replace("~", " ").replace("\u00a0", " ")
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _WS.sub(" ", text)
+    return text.strip()
+
+
+_LETTER_GROUP = re.compile(r"\{([^\W\d_])\}")
+
+
+def accents_to_unicode(raw: str) -> str:
+    """Only the accent and letter commands, with their braces: ``{\\"o}`` -> ``ö``.
+
+    BibTeX counts such a group as one letter, so a name list can be split after this.
+    """
+    if "\\" not in raw:
+        return raw
+    text = _ACCENT.sub(_accent, raw)
+    text = _SYMBOL.sub(lambda m: SYMBOLS[m.group(1)], text)
+    return _LETTER_GROUP.sub(r"\1", text)
 
 
 def decode(raw: str) -> str:

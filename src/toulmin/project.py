@@ -125,9 +125,10 @@ class Project:
             else:
                 if cite is None:
                     from toulmin import cite
-                doc_findings = check_markdown(doc.path, doc.text, self.bib)
+                scanned = cite.scan(doc.text)
+                doc_findings = check_markdown(doc.path, doc.text, self.bib, scanned=scanned)
                 seen: dict[str, None] = {}
-                for c in cite.find_citations(doc.text):
+                for c in (*scanned.citations, *scanned.nested):
                     for item in c.items:
                         if item.key in self.bib.entries:
                             seen.setdefault(item.key, None)

@@ -188,19 +188,25 @@ def _shown_year(entry: _Entry) -> str:
 
 
 def check_markdown(
-    path: str, text: str, bib: Bibliography, *, known_keys: Iterable[str] | None = None
+    path: str,
+    text: str,
+    bib: Bibliography,
+    *,
+    known_keys: Iterable[str] | None = None,
+    scanned: Scan | None = None,
 ) -> list[Finding]:
     """Every citation problem of one Markdown document, in order of position.
 
     ``known_keys`` are keys that exist elsewhere (another bibliography, a ``nocite``)
-    and must not be reported as unknown.
+    and must not be reported as unknown. ``scanned`` is ``cite.scan(text)`` when the
+    caller already has it.
     """
     index = _index(bib)
     if isinstance(known_keys, (set, frozenset)):
         known: AbstractSet[str] = known_keys
     else:
         known = frozenset(known_keys or ())
-    s = scan(text)
+    s = scanned if scanned is not None else scan(text)
     out: list[Finding] = []
     _check_keys(path, s, index, known, out)
     for m in s.mentions:
