@@ -243,26 +243,39 @@ def _gap_state(st: int, gap: str) -> int:
 _SPLIT_WORDS = re.compile(r"([^\W_]+)")
 
 
+def _walk_sentence(text: str, st: int, out: list[str]) -> int:
+    """``_walk`` for sentence case, fast on the usual space-separated plain words."""
+    prev_empty = False
+    for j, tok in enumerate(text.split(" ")):
+        if j:
+            out.append(" ")
+            if not prev_empty:  # a run of spaces is one step
+                st = _START_SENT if st == _AFTER_SENT_PUNCT else _AFTER_WORD_END
+        prev_empty = not tok
+        if not tok:
+            continue
+        if tok.isalpha():
+            if st in _AT_START:
+                tok = _sentence_word(st, tok)
+            elif tok[0].isupper():
+                rest = tok[1:]
+                if not rest or rest.islower():
+                    tok = tok.lower()
+            out.append(tok)
+            st = _AFTER_WORD_CHAR
+        else:
+            st = _walk(tok, st, _sentence_word, out)
+    return st
+
+
+def _walk_sentence_with(
+    text: str, st: int, _word: Callable[[int, str], str], out: list[str]
+) -> int:
+    return _walk_sentence(text, st, out)
+
+
 def _walk(text: str, st: int, word: Callable[[int, str], str], out: list[str]) -> int:
     parts = _SPLIT_WORDS.split(text)  # gap, word, gap, word, ..., gap
-    if word is _sentence_word:  # the common case, inlined
-        for i, part in enumerate(parts):
-            if i % 2:
-                if st in _AT_START:
-                    part = _sentence_word(st, part)
-                elif part[0].isupper():
-                    rest = part[1:]
-                    if not rest or (rest.islower() and rest.isalpha()):
-                        part = part.lower()
-                out.append(part)
-                st = _AFTER_WORD_CHAR
-            elif part:
-                out.append(part)
-                if part == " ":
-                    st = _START_SENT if st == _AFTER_SENT_PUNCT else _AFTER_WORD_END
-                else:
-                    st = _gap_state(st, part)
-        return st
     for i, part in enumerate(parts):
         if i % 2:
             out.append(word(st, part))
@@ -297,6 +310,7 @@ def _transform(
             last_idx, last_at = len(pieces) - 1, cut + 1
     st = _START
     out: list[tuple[int, str]] = []
+    walk = _walk_sentence_with if word is _sentence_word else _walk
     for i, (kind, text) in enumerate(pieces):
         if kind == _NOC:
             stripped = text.rstrip()
@@ -309,12 +323,13 @@ def _transform(
             continue
         buf: list[str] = []
         if i == last_idx:
-            st = _walk(text[:last_at], st, word, buf)
+            if last_at:
+                st = walk(text[:last_at], st, word, buf)
             if st in (_AFTER_WORD_END, _START_SENT, _START):
                 st = _BEFORE_LAST
-            st = _walk(text[last_at:], st, word, buf)
+            st = walk(text[last_at:], st, word, buf)
         else:
-            st = _walk(text, st, word, buf)
+            st = walk(text, st, word, buf)
         out.append((kind, "".join(buf)))
     return tuple(out)
 
@@ -427,7 +442,10 @@ def _smart_quotes(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 @lru_cache(maxsize=8192)
 def _cased(text: str, phrases: tuple[str, ...], mode: str) -> tuple[tuple[int, str], ...]:
-    pieces = _smart_quotes(_segment(text.replace("...", "\u2026"), phrases))
+    if "..." in text:  # pandoc's smart punctuation: an ellipsis
+        text = text.replace("...", "\u2026")
+        phrases = tuple(p.replace("...", "\u2026") for p in phrases)
+    pieces = _smart_quotes(_segment(text, phrases))
     if mode == "sentence":
         return _transform(pieces, _sentence_word)
     if mode == "title":
@@ -651,11 +669,11 @@ class _Item:
         # titles: sentence case for English titles, as pandoc's BibTeX reader does
         mode = "sentence" if english else "none"
         prot = ref.protected
-        title = _cased(f["title"], prot.get("title", ()), mode) if get("title") else ()
+        title = _cased(f["title"], tuple(prot.get("title", ())), mode) if get("title") else ()
         if "subtitle" in f or "titleaddon" in f:
             for name, sep in (("subtitle", ":"), ("titleaddon", ".")):
                 if get(name):
-                    part = _cased(f[name], prot.get(name, ()), mode)
+                    part = _cased(f[name], tuple(prot.get(name, ())), mode)
                     title = tuple(_concat_with(list(title), list(part), sep))
         self.title = title
         if et in _CHAPTERLIKE:
@@ -664,9 +682,11 @@ class _Item:
         else:
             cname = "journaltitle" if get("journaltitle") else "journal"
             cmode = "none"
-        self.container = _cased(f[cname], prot.get(cname, ()), cmode) if get(cname) else ()
+        self.container = _cased(f[cname], tuple(prot.get(cname, ())), cmode) if get(cname) else ()
         series = get("series")
-        self.collection_title = _cased(series, prot.get("series", ()), mode) if series else ()
+        self.collection_title = (
+            _cased(series, tuple(prot.get("series", ())), mode) if series else ()
+        )
         # numbers, as pandoc maps them: a book's number is its number in a series
         number = get("number", "")
         self.number = self.issue = self.collection_number = ""
@@ -1456,9 +1476,9 @@ def _short_title(ref: Reference) -> Frag:
     if not pieces:
         return _plain(ref.key)
     if "shorttitle" in ref.fields:
-        pieces = list(_cased(ref.fields["shorttitle"],
-                             tuple(ref.protected.get("shorttitle", ())),
-                             "sentence" if item.english else "none"))  # fmt: skip
+        mode = "sentence" if item.english else "none"
+        short = ref.fields["shorttitle"]
+        pieces = list(_cased(short, tuple(ref.protected.get("shorttitle", ())), mode))
     else:
         colon = [i for i, (k, t) in enumerate(pieces) if k == _TXT and ":" in t]
         if colon:

@@ -475,27 +475,32 @@ def decode_latex(raw: str) -> str:
 
 
 def protected_phrases(raw: str) -> tuple[str, ...]:
-    """Decoded text of each top-level ``{...}`` group that protects case.
+    """Decoded text of each top-level ``{...}`` group, whose case must not change.
 
-    A group that starts with a backslash (``{\\"o}``) is a special character, not case
-    protection, as in BibTeX and pandoc.
+    Like pandoc (the oracle for the APA output), every group protects, command groups
+    (``{\\emph{In Situ}}``) and special characters (``{\\"O}konomie``) included; escaped
+    braces (``\\{``) are text, not groups.
     """
     if "{" not in raw:
         return ()
     out, depth, start = [], 0, 0
+    escaped = False
     for i, ch in enumerate(raw):
-        if ch == "{":
+        if escaped:
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "{":
             if depth == 0:
                 start = i
             depth += 1
         elif ch == "}" and depth:
             depth -= 1
             if depth == 0:
-                inner = raw[start + 1 : i]
-                if inner and not inner.startswith("\\"):
-                    text = decode_latex(inner)
-                    if text:
-                        out.append(text)
+                text = decode_latex(raw[start + 1 : i])
+                if text:
+                    out.append(text)
     return tuple(out)
 
 

@@ -64,6 +64,7 @@ class ToulminExtension(Extension):
         self._citations: dict[tuple, str] = {}
         self._found: dict[str, list] = {}
         self._lists: dict[tuple, str] = {}
+        self._refs: dict | None = None
         self.reset()
 
     # -- the project, loaded once ----------------------------------------------------------
@@ -178,11 +179,25 @@ class ToulminExtension(Extension):
         cache_key = (source, citation.narrative) if source else None
         template = self._citations.get(cache_key) if cache_key else None
         if template is None:
-            template = apa.render_citation(citation, entries, self.project.year_suffixes(),
-                                           html=True, link=_mark_link)
+            template = apa.render_citation(citation, self.cited_refs(citation.keys),
+                                           self.project.year_suffixes(), html=True,
+                                           link=_mark_link)
             if cache_key:
                 self._citations[cache_key] = template
         return _LINK_MARK.sub(lambda m: self.link(m.group(1), m.group(2)), template)
+
+    def cited_refs(self, keys=()) -> dict:
+        """The works cited on the site (and ``keys``), for the APA rules that compare works
+        (added names, initials); never the whole reference base, so uncited entries are
+        neither decoded nor counted."""
+        refs = self._refs
+        if refs is None:
+            entries = self.entries()
+            refs = self._refs = {k: entries[k] for k in self.project.cited_keys()}
+        for key in keys:
+            if key not in refs and key in self.entries():
+                refs[key] = self.entries()[key]
+        return refs
 
     def find_citations(self, text: str):
         """``cite.find_citations``, remembered per text: excerpts re-render whole posts."""
