@@ -78,6 +78,7 @@ KNOWN = {
     "references.bib": {
         "bower2013severity": PARTICLE,
         "nhsdigital_iapt_annual": LITERAL_YEAR,
+        "nhsengland_tt_monthly": LITERAL_YEAR,
     },
     REAL_BIB.name: {
         **dict.fromkeys((
@@ -137,6 +138,9 @@ REFERENCE_LIST_ORDER = (
 # In-text citations that differ, by the Markdown pandoc was given.
 KNOWN_IN_TEXT = {
     "[@nhsdigital_iapt_annual]": LITERAL_YEAR,
+    "[@nhsengland_tt_monthly]": LITERAL_YEAR,
+    "[-@nhsengland_tt_monthly]": LITERAL_YEAR,
+    "@nhsengland_tt_monthly": LITERAL_YEAR,
     "[-@nhsdigital_iapt_annual]": LITERAL_YEAR,
     "@nhsdigital_iapt_annual": LITERAL_YEAR + "; and " + NARRATIVE_AND,
     "[@jackson2019industrialisation; @nhsdigital_iapt_annual; @nhstt_package]": LITERAL_YEAR,

@@ -30,10 +30,14 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from toulmin import __version__, apa, cite
+from toulmin import __version__, apa, cite, statpages
 from toulmin.project import Project, Settings
+from toulmin.statref import StatRef, find_stat_refs
 
-DIRECTIVE = re.compile(r"^:::[ \t]+bibliography[ \t]*$", re.M)
+DIRECTIVE = re.compile(
+    r"^:::[ \t]+(?P<kind>bibliography|statistics|statistic)(?:[ \t]+(?P<arg>[\w.:\-]+))?[ \t]*$",
+    re.M,
+)
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -199,6 +203,57 @@ class ToulminExtension(Extension):
                 refs[key] = self.entries()[key]
         return refs
 
+    # -- statistics ------------------------------------------------------------------------
+
+    def stat_url(self, name: str) -> str:
+        return _relative(statpages.url_of(name), self.page_url) if self.page_url else \
+            statpages.url_of(name).lstrip("/")
+
+    def render_stat(self, ref: StatRef) -> str | None:
+        """A quoted statistic as a link to its page, the recomputed value on hover."""
+        stats = self.project.statistics
+        res = stats.get(ref.name) if stats is not None else None
+        if res is None or not res.ok:
+            return None
+        title = statpages.hover_text(res, self._source_labels(res.sources))
+        shown = ref.written or res.display()
+        return (f'<a class="toulmin-stat" href="{html.escape(self.stat_url(ref.name))}" '
+                f'title="{html.escape(title, quote=True)}">{html.escape(shown)}</a>')
+
+    def _source_labels(self, keys) -> list[str]:
+        entries = self.entries()
+        suffixes = self.project.year_suffixes()
+        return [f"{apa.author_short(entries[k], True)} ({entries[k].year or 'n.d.'}"
+                f"{suffixes.get(k, '')})" for k in keys if k in entries]
+
+    def statistics_index(self) -> str:
+        stats = self.project.statistics
+        if stats is None:
+            return '<p class="toulmin-missing">This site defines no statistics.</p>'
+        return statpages.index_html(stats, self.stat_url)
+
+    def statistic_page(self, name: str) -> str:
+        """The body of one statistic's page; its sources join this page's references."""
+        stats = self.project.statistics
+        res = stats.get(name) if stats is not None else None
+        if res is None:
+            return f'<p><strong class="toulmin-missing">unknown statistic {html.escape(name)}' \
+                   "</strong></p>"
+        from toulmin.citemodel import Citation, CiteItem
+
+        keys = [k for k in res.sources if k in self.entries()]
+        cites = ""
+        if keys:
+            citation = Citation(tuple(CiteItem(k) for k in keys), False, 0, 0, 1, 1)
+            cites = self.render_citation(citation) or ""
+        package = self.project.data_package()
+        quoted_in = []
+        for doc in self.project.documents:
+            if name in doc.stats and doc.path in self.urls:
+                quoted_in.append((_doc_title(doc), _relative(self.urls[doc.path],
+                                                              self.page_url)))
+        return statpages.page_html(res, cites, package, quoted_in)
+
     def find_citations(self, text: str):
         """``cite.find_citations``, remembered per text: excerpts re-render whole posts."""
         found = self._found.get(text)
@@ -290,7 +345,7 @@ class CitationPreprocessor(Preprocessor):
         # Markdown instance without calling reset(), so each document starts here.
         self.ext.reset()
         text = "\n".join(lines)
-        if "@" not in text and ":::" not in text:
+        if "@" not in text and ":::" not in text and "stat" not in text:
             return lines
         out: list[str] = []
         pos = 0
@@ -300,15 +355,22 @@ class CitationPreprocessor(Preprocessor):
         if _is_excerpt(self.md):
             cut = text.find(EXCERPT_SEPARATOR)
             limit = cut if cut >= 0 else limit
-        for citation in self.ext.find_citations(text):
-            if citation.start >= limit:
+        spans = [(c.start, c.end, c) for c in self.ext.find_citations(text)]
+        if "stat" in text:
+            spans += [(r.start, r.end, r) for r in find_stat_refs(text)]
+            spans.sort(key=lambda t: t[0])
+        for start, end, item in spans:
+            if start >= limit:
                 break
-            rendered = self.ext.render_citation(citation, text[citation.start:citation.end])
+            if isinstance(item, StatRef):
+                rendered = self.ext.render_stat(item)
+            else:
+                rendered = self.ext.render_citation(item, text[start:end])
             if rendered is None:
                 continue
-            out.append(text[pos:citation.start])
+            out.append(text[pos:start])
             out.append(self.md.htmlStash.store(rendered))
-            pos = citation.end
+            pos = end
         out.append(text[pos:])
         text = "".join(out)
         if ":::" in text:
@@ -316,11 +378,17 @@ class CitationPreprocessor(Preprocessor):
         return text.split("\n")
 
     def _directive(self, m: re.Match) -> str:
-        self.ext.has_directive = True
-        keys = self.ext.project.cited_keys()
-        body = self.ext.reference_list(keys, backlinks=True)
-        return "\n" + self.md.htmlStash.store(
-            f'<div class="toulmin-references toulmin-bibliography">{body}</div>') + "\n"
+        kind, arg = m.group("kind"), m.group("arg")
+        if kind == "bibliography":
+            self.ext.has_directive = True
+            keys = self.ext.project.cited_keys()
+            body = self.ext.reference_list(keys, backlinks=True)
+            html_block = f'<div class="toulmin-references toulmin-bibliography">{body}</div>'
+        elif kind == "statistics":
+            html_block = self.ext.statistics_index()
+        else:
+            html_block = self.ext.statistic_page(arg or "")
+        return "\n" + self.md.htmlStash.store(html_block) + "\n"
 
 
 class ReferencesTreeprocessor(Treeprocessor):

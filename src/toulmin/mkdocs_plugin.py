@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
+from toulmin import statpages
 from toulmin.markdown_ext import ToulminExtension
 from toulmin.mkdocs_config import ToulminConfig
 from toulmin.project import Project, Settings
@@ -68,6 +69,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     def on_files(self, files, *, config):
         if not self.config.enabled or self.project is None:
             return files
+        self._add_statistic_pages(files, config)
         posts = self.root / self.config.posts_dir
         if not posts.is_dir():
             return files
@@ -83,6 +85,18 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             files.append(file)
             self.post_files[os.path.realpath(path)] = file
         return files
+
+    def _add_statistic_pages(self, files, config) -> None:
+        """One generated page per statistic, at /statistics/NAME/."""
+        stats = self.project.statistics
+        if stats is None:
+            return
+        for name in sorted(stats.results):
+            src_uri = f"statistics/{name}.md"
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=statpages.page_source(
+                    name, stats.results[name].title),
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
 
     # Each post's URL, for the backlinks on the site-wide References page.
     def on_nav(self, nav, *, config, files):

@@ -23,7 +23,7 @@ from toulmin.bib import Bibliography, load
 from toulmin.findings import ERROR, WARNING, Finding, sort_findings
 
 CACHE_DIR = ".cache/toulmin"
-CHECK_CACHE_FORMAT = 1
+CHECK_CACHE_FORMAT = 2
 
 
 @dataclass(slots=True)
@@ -34,6 +34,8 @@ class Settings:
     posts_dir: str = "posts"
     docs_dir: str = "docs"
     cache_dir: str = CACHE_DIR
+    scripts_dir: str = "scripts"
+    datapackage: str = "data/datapackage.yaml"
 
 
 @dataclass(slots=True)
@@ -46,6 +48,8 @@ class Document:
     digest: str
     #: cited keys in order of first citation, filled by the check
     cited: list[str] = field(default_factory=list)
+    #: statistics quoted, in order of first quotation, filled by the check
+    stats: list[str] = field(default_factory=list)
 
 
 def _read_doc(root: Path, path: Path) -> Document | None:
@@ -69,6 +73,7 @@ class Project:
         self.documents = documents
         self._findings: list[Finding] | None = None
         self._suffixes: dict[str, str] | None = None
+        self._statistics = None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -108,39 +113,97 @@ class Project:
         return [f for f in self.check() if f.severity == ERROR]
 
     def _check(self) -> list[Finding]:
-        from toulmin.checks.citations import check_markdown
-
         findings = list(self.bib.findings)
+        findings.extend(self._check_data())
+        stats = self.statistics
+        if stats is not None:
+            from toulmin.checks.statistics import check_statistics
+
+            findings.extend(check_statistics(stats, self.bib.entries.keys()))
         bib_id = _bib_identity(self.bib)
+        stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached = _read_check_cache(cache_file, bib_id)
         fresh: dict[str, tuple] = {}
         cited_anywhere: set[str] = set()
-        cite = None
         for doc in self.documents:
             hit = cached.get(doc.path)
-            if hit is not None and hit[0] == doc.digest:
+            if hit is not None and hit[0] == doc.digest and hit[4] == stat_id:
                 doc_findings = [Finding(*f) for f in hit[1]]
                 doc.cited = list(hit[2])
+                doc.stats = list(hit[3])
             else:
-                if cite is None:
-                    from toulmin import cite
-                scanned = cite.scan(doc.text)
-                doc_findings = check_markdown(doc.path, doc.text, self.bib, scanned=scanned)
-                seen: dict[str, None] = {}
-                for c in (*scanned.citations, *scanned.nested):
-                    for item in c.items:
-                        if item.key in self.bib.entries:
-                            seen.setdefault(item.key, None)
-                doc.cited = list(seen)
+                doc_findings = self._check_document(doc, stats)
             fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
-                               doc.cited)
+                               doc.cited, doc.stats, stat_id)
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
         if fresh != cached:
             _write_check_cache(cache_file, bib_id, fresh)
+        cited_anywhere.update(self._statistic_sources())
         findings.extend(self._unused(cited_anywhere))
         return findings
+
+    def _check_document(self, doc: Document, stats) -> list[Finding]:
+        """Every check of one Markdown document; fills ``doc.cited`` and ``doc.stats``."""
+        from toulmin import cite
+        from toulmin.checks.citations import check_markdown
+        from toulmin.checks.statistics import check_stat_refs, check_unsupported_numbers
+        from toulmin.statref import find_stat_refs
+
+        scanned = cite.scan(doc.text)
+        out = check_markdown(doc.path, doc.text, self.bib, scanned=scanned)
+        seen: dict[str, None] = {}
+        for c in (*scanned.citations, *scanned.nested):
+            for item in c.items:
+                if item.key in self.bib.entries:
+                    seen.setdefault(item.key, None)
+        doc.cited = list(seen)
+        refs = find_stat_refs(doc.text, scanned.masked)
+        doc.stats = list(dict.fromkeys(r.name for r in refs))
+        if refs and stats is not None:
+            out.extend(check_stat_refs(doc.path, doc.text, stats, refs))
+        elif refs:
+            out.extend(Finding(doc.path, r.line, r.column, "STA001", ERROR,
+                               f"unknown statistic '{r.name}': the site has no scripts/ folder")
+                       for r in refs)
+        spans = [(c.start, c.end) for c in scanned.citations]
+        spans += [(r.start, r.end) for r in refs]
+        out.extend(check_unsupported_numbers(doc.path, scanned.masked, spans))
+        return out
+
+    # -- data and statistics -----------------------------------------------------------------
+
+    @property
+    def statistics(self):
+        """The site's statistics (``toulmin.stats.Statistics``), or None with no scripts/."""
+        if self._statistics is None and (self.root / self.settings.scripts_dir).is_dir():
+            from toulmin import stats
+
+            self._statistics = stats.compute(self.root, self.settings.scripts_dir,
+                                             self.settings.datapackage,
+                                             self.settings.cache_dir)
+        return self._statistics
+
+    def data_package(self):
+        """The site's Data Package (``toulmin.data.DataPackage``), or None without one."""
+        path = self.root / self.settings.datapackage
+        if not path.exists():
+            return None
+        from toulmin.data import DataPackage
+
+        try:
+            return DataPackage.load(path)
+        except Exception:  # reported by the data checks
+            return None
+
+    def _check_data(self) -> list[Finding]:
+        if not (self.root / self.settings.datapackage).exists():
+            return []
+        from toulmin import data
+
+        return data.validate(self.root, self.settings.datapackage,
+                             bib_keys=set(self.bib.entries.keys()))
 
     def _unused(self, cited: set[str]) -> list[Finding]:
         out = []
@@ -155,10 +218,17 @@ class Project:
 
     # -- what renderers need ---------------------------------------------------------------
 
+    def _statistic_sources(self) -> set[str]:
+        """Works the statistics rest on: their pages cite them."""
+        stats = self.statistics
+        if stats is None:
+            return set()
+        return {k for r in stats.results.values() for k in r.sources if k in self.bib.entries}
+
     def cited_keys(self) -> list[str]:
-        """Every key cited anywhere on the site, in bibliography order."""
+        """Every key cited anywhere on the site (statistic pages too), in bibliography order."""
         self.check()
-        cited: set[str] = set()
+        cited: set[str] = self._statistic_sources()
         for doc in self.documents:
             cited.update(doc.cited)
         return [k for k in self.bib.entries if k in cited]
@@ -200,6 +270,18 @@ def _bib_identity(bib: Bibliography) -> str:
     h.update(__version__.encode())
     for key, (year, names, doi) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
+    return h.hexdigest()
+
+
+def _stats_identity(stats) -> str:
+    """A hash of every statistic's name, value and precision (what document checks use)."""
+    if stats is None:
+        return "none"
+    h = hashlib.blake2b(digest_size=16)
+    for name in sorted(stats.results):
+        r = stats.results[name]
+        value = repr(r.estimate.value) if r.estimate is not None else "error"
+        h.update(f"{name}\0{value}\0{r.unit}\0{r.digits}\n".encode())
     return h.hexdigest()
 
 
