@@ -86,3 +86,28 @@ def test_no_third_party_requests_in_built_html(built):
             tag = m.group(0)
             if "stylesheet" in tag or "preload" in tag or "preconnect" in tag:
                 assert not re.match(r"(https?:)?//", m.group(1)), (page, tag)
+
+
+def test_quoted_statistic_links_to_its_page_with_value_and_source_on_hover(built):
+    (page,) = [p for p in _post_pages(built) if "recovery" in p.as_posix()]
+    text = page.read_text()
+    m = re.search(r'<a class="toulmin-stat" href="([^"]+nhstt.recovery_rate_2024_25/)" '
+                  r'title="([^"]+)">50.5%</a>', text)
+    assert m, "the checked statistic is not linked"
+    title = html.unescape(m.group(2))
+    assert "50.5%" in title and "95% CI" in title and "Source: NHS Digital" in title
+    target = (page.parent / m.group(1) / "index.html").resolve()
+    assert target.exists()
+
+
+def test_statistic_page_has_value_interval_formula_data_sources_and_quotes(built):
+    page = built / "statistics" / "nhstt.recovery_rate_2024_25" / "index.html"
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page.read_text()))
+    text = " ".join(text.split())
+    assert "50.5%" in text and "95% CI 50.4% to 50.7%" in text
+    assert "recovered / (finished − not_at_caseness)" in text
+    assert "england_annual.csv" in text and "Open Government Licence" in text
+    assert "NHS Digital & NHS England, 2014–2025" in text  # the source, cited
+    assert "Quoted in" in text and "What recovery means" in text
+    index = (built / "statistics" / "index.html").read_text()
+    assert index.count('href="nhstt.') >= 5 or index.count("nhstt.") >= 5

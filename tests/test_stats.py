@@ -213,3 +213,16 @@ def test_parse_number(written, value, decimals, percent):
 
     w = parse_number(written)
     assert (w.value, w.decimals, w.percent) == (Decimal(value), decimals, percent)
+
+
+def test_unsupported_figure_is_a_warning_at_its_position(site, run_cli):
+    post = sorted((site / "posts").glob("*.md"))[0]
+    post.write_text(post.read_text() + "\nSome 12,345 people waited in 2019.\n"
+                    "Another 678 did so [@clark2018transparency].\n")
+    code, out, _ = run_cli("check", site)
+    assert code == 0
+    n = len(post.read_text().splitlines())
+    hits = [ln for ln in out.splitlines() if " STA005 " in ln]
+    assert hits == [f"{post.relative_to(site).as_posix()}:{n - 1}:6: STA005 warning: the "
+                    "figure 12,345 is neither a checked statistic nor in a sentence with a "
+                    "citation"]

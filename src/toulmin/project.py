@@ -58,7 +58,9 @@ def _read_doc(root: Path, path: Path) -> Document | None:
     except OSError:
         return None
     text = data.decode("utf-8", errors="replace")
-    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    if rel.startswith("../"):
+        rel = path.as_posix()
     return Document(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
@@ -91,10 +93,11 @@ class Project:
             paths += list(_markdown_files(root / settings.docs_dir))
         else:
             paths = [Path(p) if Path(p).is_absolute() else root / p for p in documents]
-        unique: dict[Path, None] = {}
+        # posts_dir may lie inside docs_dir: read each file once
+        unique: dict[str, None] = {}
         for p in paths:
-            unique.setdefault(p.resolve(), None)
-        docs = [d for d in (_read_doc(root, p) for p in unique) if d is not None]
+            unique.setdefault(os.path.normpath(p), None)
+        docs = [d for d in (_read_doc(root, Path(p)) for p in unique) if d is not None]
         return cls(root, settings, bib, docs)
 
     @property
@@ -259,10 +262,13 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _markdown_files(folder: Path) -> Iterable[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*.md") if not any(
-        part.startswith(".") for part in p.relative_to(folder).parts))
+    """Markdown files under ``folder``, sorted, skipping hidden files and folders."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        out.extend(os.path.join(dirpath, f) for f in filenames
+                   if f.endswith(".md") and not f.startswith("."))
+    return [Path(p) for p in sorted(out)]
 
 
 def _bib_identity(bib: Bibliography) -> str:

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from toulmin.cite import mask_markdown
-
 STAT_REF = re.compile(
     r"\[(?P<written>[^\[\]\n]*)\]\{\s*stat\s*=\s*[\"']?(?P<name>[A-Za-z_][\w.:\-]*)[\"']?\s*\}"
 )
@@ -46,7 +44,10 @@ class Written:
 
 def find_stat_refs(text: str, masked: str | None = None) -> list[StatRef]:
     """Every ``[...]{stat=name}`` outside code, with 1-based line and column."""
-    masked = mask_markdown(text) if masked is None else masked
+    if masked is None:
+        from toulmin.cite import mask_markdown
+
+        masked = mask_markdown(text)
     if "stat" not in masked:
         return []
     out = []

@@ -103,8 +103,14 @@ _FIGURE = re.compile(
     r"(?<![\w.\-/\u2013])(?:[-\u2212]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?(?![\w/])"
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_DIGITS = re.compile(r"\d+")
+_ANY_DIGIT = re.compile(r"\d")
+_LIST_MARK = re.compile(r"[.)]\s")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
+_YEAR_RANGE_END = re.compile(r"[-\u2013]\d{2}\b")
+_MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(_MONTHS) + ")")
+_MONTH_BEFORE = re.compile(r"(?:" + "|".join(_MONTHS) + r")\s*$")
 _SENTENCE_END = re.compile(
     r"[.!?][\"'\u201d)]*\s+(?=[A-Z\u201c\"(\[])|\n\s*\n|\n(?=\s*[-*+#|>]|\s*\d+\.)"
 )
@@ -118,15 +124,24 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
     ``supported_spans`` are the offsets of citations and quoted statistics. Years, year
     ranges (2012-13), dates, list numbers and numbers inside names (PHQ-9) are not figures.
     """
-    text = masked
-    for start, end in supported_spans:
-        text = text[:start] + "\x00" * (end - start) + text[end:]
-    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    if not _ANY_DIGIT.search(masked):
+        return []
+    pieces, pos = [], 0
+    for start, end in sorted(supported_spans):
+        if start < pos:
+            continue
+        pieces += [masked[pos:start], "\x00" * (end - start)]
+        pos = end
+    pieces.append(masked[pos:])
+    text = "".join(pieces)
+    bounds: list[int] | None = None
     out = []
-    for m in _FIGURE.finditer(text):
+    for m in _figures(text):
         token = m.group(0).strip()
         if _is_not_a_figure(text, m, token):
             continue
+        if bounds is None:
+            bounds = [0] + [b.end() for b in _SENTENCE_END.finditer(text)] + [len(text)]
         i = _sentence_index(bounds, m.start())
         sentence = text[bounds[i]:bounds[i + 1]]
         if "\x00" in sentence:
@@ -140,20 +155,40 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
     return out
 
 
+def _figures(text: str):
+    """``_FIGURE`` matches, found from each run of digits (a charset-first search is several
+    times faster than a pattern that opens with a look-behind)."""
+    pos = 0
+    while True:
+        d = _DIGITS.search(text, pos)
+        if d is None:
+            return
+        start = d.start()
+        if start and text[start - 1] in "-\u2212":
+            start -= 1
+            if start and text[start - 1] == " " and start > 1 and text[start - 2] in "-\u2212":
+                start -= 1
+        m = _FIGURE.match(text, start) or _FIGURE.match(text, d.start())
+        if m is not None and m.end() > d.start():
+            yield m
+            pos = m.end()
+        else:
+            pos = d.end()
+
+
 def _is_not_a_figure(text: str, m: re.Match, token: str) -> bool:
     bare = token.rstrip("%").strip()
     if _YEAR.match(bare) and not token.endswith("%"):
         return True
     after = text[m.end():m.end() + 12]
     before = text[max(0, m.start() - 12):m.start()]
-    if re.match(r"[-\u2013]\d{2}\b", after):  # 2012-13
+    if _YEAR_RANGE_END.match(after):  # 2012-13
         return True
-    if re.match(r"\s*(?:" + "|".join(_MONTHS) + ")", after) or re.search(
-            r"(?:" + "|".join(_MONTHS) + r")\s*$", before):
+    if _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
         return True
     line_start = text.rfind("\n", 0, m.start()) + 1
     prefix = text[line_start:m.start()]
-    if not prefix.strip() and re.match(r"[.)]\s", text[m.end():m.end() + 2]):
+    if not prefix.strip() and _LIST_MARK.match(text, m.end()):
         return True  # an ordered-list number
     return prefix.lstrip().startswith("#")  # headings are not claims
 
