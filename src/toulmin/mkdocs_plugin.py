@@ -126,7 +126,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
-        for name in (self.config.bibliography, self.config.posts_dir):
+        for name in (self.config.bibliography, self.config.posts_dir, "scripts", "data"):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))

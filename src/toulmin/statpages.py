@@ -67,8 +67,7 @@ def page_html(res: Result, cites_html: str, package, quoted_in: list[tuple[str, 
     """A statistic's page body. ``cites_html`` is its sources rendered as a citation."""
     esc = html.escape
     est = res.estimate
-    parts = [f'<div class="toulmin-statistic" data-statistic="{esc(res.name)}">',
-             f'<p class="toulmin-stat-title">{esc(res.title)}</p>']
+    parts = [f'<div class="toulmin-statistic" data-statistic="{esc(res.name)}">']
     if est is not None:
         value = f'<strong class="toulmin-stat-value">{esc(res.display())}</strong>'
         extra = []

@@ -20,12 +20,9 @@ a warm ``toulmin check`` imports neither the scripts nor pandas.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import inspect
 import marshal
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +83,8 @@ def statistic(name: str, *, sources: Iterable[str] = (), unit: str = "", digits:
     """Declare the decorated function as the statistic ``name`` (dotted, stable)."""
 
     def register(func: Callable) -> Callable:
+        import inspect
+
         try:
             path = inspect.getsourcefile(func) or ""
             line = inspect.getsourcelines(func)[1]
@@ -232,6 +231,8 @@ def _run_script(root: Path, script: Path, rel: str, package, only: set[str] | No
 
     Returns each result with the files (relative to ``root``) it read.
     """
+    import importlib.util
+
     _REGISTRY.clear()
     errors: list[tuple[str, int, str]] = []
     module_name = f"toulmin_script_{script.stem}"
@@ -290,6 +291,8 @@ def _relative_to(path: Path, root: Path) -> str:
 
 
 def _takes_argument(func: Callable) -> bool:
+    import inspect
+
     try:
         return len(inspect.signature(func).parameters) >= 1
     except (TypeError, ValueError):
@@ -315,6 +318,8 @@ def _as_estimate(value, unit: str) -> Estimate:
 
 def _where(exc: BaseException, script: Path, default: int = 1) -> tuple[int, str]:
     """The line of ``script`` where ``exc`` was raised (deepest frame in it) and a message."""
+    import traceback
+
     line = default
     target = os.path.realpath(script)
     if isinstance(exc, SyntaxError) and exc.lineno:
