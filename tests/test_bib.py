@@ -180,3 +180,21 @@ def test_fast_name_split_agrees_with_bibtex_name_grammar():
                 compared += 1
                 assert parse_names(value) == _parse_names_bibtex(value), value
     assert compared > 5000
+
+
+@pytest.mark.parametrize("row", SURVEY, ids=[r["file"] for r in SURVEY])
+def test_toulmin_check_never_crashes_on_a_corpus_file(row, tmp_path, run_cli):
+    """`toulmin check` on a site whose reference base is each real-world file."""
+    import shutil
+
+    shutil.copy(CORPUS / row["file"], tmp_path / "references.bib")
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "p.md").write_text("# A post\n\nNo citations here.\n")
+    code, out, err = run_cli("check", tmp_path, "--no-warnings")
+    failed = row["other_failed_blocks"] + row["duplicate_key_blocks"]
+    assert code in (0, 1)
+    assert "Traceback" not in out + err
+    if failed:
+        assert code == 1
+    for line in out.splitlines():
+        assert re.match(r"^references\.bib:\d+:\d+: [A-Z]+\d{3} ", line), line
