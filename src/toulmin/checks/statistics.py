@@ -100,7 +100,7 @@ def _did_you_mean(name: str, stats: Statistics) -> str:
 # ------------------------------------------------------------------ unsupported figures
 
 _FIGURE = re.compile(
-    r"(?<![\w.\-/\u2013])(?:[-\u2212]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?(?![\w/])"
+    r"(?<![\w.\-/\u2013])(?:[-\u2212]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?(?![\w/]|\.\d)"
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _DIGITS = re.compile(r"\d+")
