@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SITE_PARTS = ("mkdocs.yml", "references.bib", "posts", "docs", "scripts", "data")
+SITE_PARTS = ("mkdocs.yml", "references.bib", "posts", "docs", "scripts", "data", "charts")
 
 
 @pytest.fixture

@@ -38,6 +38,40 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-warnings", action="store_true", help="print errors only")
     c.add_argument("--strict-refs", action="store_true",
                    help="treat reference-lock warnings as errors (for CI)")
+
+    ch = sub.add_parser("charts", help="render the charts defined in scripts/ into charts/",
+                        description="Render every chart defined in scripts/ to "
+                        "charts/NAME.vl.json and charts/NAME.svg, rebuilding only those whose "
+                        "definition or data changed.")
+    ch.add_argument("path", nargs="?", default=".", help="the site's root (default: .)")
+    ch.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 naming each chart whose committed files "
+                    "differ from a rebuild or are missing")
+    ch.add_argument("--force", action="store_true", help="ignore the cache: render every chart")
+
+    v = sub.add_parser("verify-refs", help="check every DOI against the registries and "
+                       "write references.lock.json (network)",
+                       description="Check each entry with a DOI against doi.org and Crossref "
+                       "(title, year, authors, container, retractions) and record the "
+                       "verdicts in references.lock.json; propose DOIs for entries without.")
+    v.add_argument("path", nargs="?", default=".", help="the site's root (default: .)")
+    v.add_argument("--bibliography", default=None,
+                   help="reference base, relative to the site root (default: references.bib)")
+    v.add_argument("--refresh", action="store_true", help="ignore the response cache")
+    v.add_argument("--accept", action="store_true",
+                   help="write proposed DOIs (match score 0.9 or more) into the entries")
+    v.add_argument("--timeout", type=float, default=None,
+                   help="connect/read timeout in seconds (default: 10)")
+
+    a = sub.add_parser("add-ref", help="append BibTeX entries made from DOIs' registry "
+                       "metadata (network)")
+    a.add_argument("dois", nargs="+", metavar="DOI")
+    a.add_argument("--root", default=".", help="the site's root (default: .)")
+    a.add_argument("--bibliography", default=None,
+                   help="reference base, relative to the site root (default: references.bib)")
+    a.add_argument("--refresh", action="store_true", help="ignore the response cache")
+    a.add_argument("--timeout", type=float, default=None,
+                   help="connect/read timeout in seconds (default: 10)")
     return p
 
 
@@ -50,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "verify-refs":
+            return cmd_verify_refs(args)
+        if args.command == "add-ref":
+            return cmd_add_ref(args)
+        if args.command == "charts":
+            return cmd_charts(args)
     except KeyboardInterrupt:
         print("toulmin: interrupted", file=sys.stderr)
         return 130
@@ -118,6 +158,75 @@ def cmd_check(args: argparse.Namespace) -> int:
                    f"{len(project.bib)} references")
         print(summary, file=sys.stderr)
     return 1 if has_errors(findings) else 0
+
+
+def cmd_charts(args: argparse.Namespace) -> int:
+    from toulmin.checks.charts import chart_findings
+    from toulmin.project import Settings
+
+    root = Path(args.path).resolve()
+    if not root.is_dir():
+        print(f"{args.path}:1:1: CLI001 no such folder", file=sys.stderr)
+        return 2
+    settings = Settings()
+    if not (root / settings.scripts_dir).is_dir():
+        print(f"{settings.scripts_dir}:1:1: CHA000 no scripts folder in {root}", file=sys.stderr)
+        return 2
+    from toulmin import charts
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = charts.compute(root, settings.scripts_dir, settings.datapackage,
+                            settings.cache_dir, use_cache=not args.force, progress=progress)
+    written = [] if args.check else charts.write(root, result)
+    findings = chart_findings(root, result, check_files=args.check)
+    for f in findings:
+        print(f.format())
+    if not args.check:
+        for rel in written:
+            print(f"wrote {rel}", file=sys.stderr)
+        n = len(result.results)
+        print(f"{n} chart{'s' * (n != 1)}: {len(result.rendered)} rendered, "
+              f"{len(written)} file{'s' * (len(written) != 1)} written", file=sys.stderr)
+    return 1 if any(f.is_error for f in findings) else 0
+
+
+def _registry_setup(root: Path, args: argparse.Namespace):
+    from toulmin.project import Settings
+    from toulmin.registry import CACHE_SUBDIR, Config
+
+    settings = _settings_from_mkdocs(root, Settings())
+    if args.bibliography:
+        settings.bibliography = args.bibliography
+    config = Config.from_env(timeout=args.timeout, refresh=args.refresh,
+                             cache_dir=root / settings.cache_dir / CACHE_SUBDIR)
+    return root / settings.bibliography, root / "references.lock.json", config
+
+
+def cmd_verify_refs(args: argparse.Namespace) -> int:
+    from toulmin.registry import verify_refs
+
+    root = Path(args.path).resolve()
+    bib_path, lock_path, config = _registry_setup(root, args)
+    if not bib_path.exists():
+        print(f"{bib_path.name}:1:1: BIB000 reference base not found in {root}",
+              file=sys.stderr)
+        return 2
+    return verify_refs(bib_path, lock_path, config, accept=args.accept)
+
+
+def cmd_add_ref(args: argparse.Namespace) -> int:
+    from toulmin.addref import add_refs
+
+    root = Path(args.root).resolve()
+    bib_path, lock_path, config = _registry_setup(root, args)
+    added, problems = add_refs(args.dois, bib_path, lock_path, config)
+    for a in added:
+        print(f"added @{a.key} ({a.doi}): {a.outcome.verdict}")
+    for p in problems:
+        print(f"toulmin: {p}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _settings_from_mkdocs(root: Path, settings):

@@ -127,6 +127,8 @@ class ToulminExtension(Extension):
         # After whitespace normalisation (30), before HTML blocks (20) and fences are
         # stashed, so citations next to raw HTML are still seen; code is masked by cite.
         md.preprocessors.register(CitationPreprocessor(md, self), "toulmin_citations", 28)
+        # After citations (28), before fenced code (25) and HTML blocks (20) are stashed.
+        md.preprocessors.register(ChartPreprocessor(md, self), "toulmin_charts", 27)
         # Before toc (5), so the References heading is in the table of contents.
         md.treeprocessors.register(ReferencesTreeprocessor(md, self), "toulmin_references", 6)
 
@@ -407,6 +409,108 @@ class ReferencesTreeprocessor(Treeprocessor):
         heading.text = ext.getConfig("references_title")
         holder = etree.SubElement(section, "p")
         holder.text = self.md.htmlStash.store(ext.reference_list(list(ext.cited)))
+
+
+_CHART_LINE = re.compile(
+    r"^[ ]{0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*charts/(?P<name>[A-Za-z0-9_-]+)"
+    r"\.svg)>?(?:\s+\"[^\"\n]*\")?\s*\)[ \t]*$")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+
+class ChartPreprocessor(Preprocessor):
+    """Replace a paragraph that is only an image of ``charts/NAME.svg`` by the chart inlined.
+
+    The SVG (our renderer's output, sanitised) goes in a ``<figure data-chart="NAME">`` with
+    an accessible name and a text description; ``toulmin-charts.js`` upgrades it to the
+    interactive chart from ``charts/NAME.vl.json`` where JavaScript runs.
+    """
+
+    def __init__(self, md, ext: ToulminExtension):
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("charts/" in line for line in lines):
+            return lines
+        out, fence = [], ""
+        for line in lines:
+            m = _FENCE.match(line)
+            closes = bool(fence) and m is not None and m.group(1)[0] == fence[0] \
+                and len(m.group(1)) >= len(fence)
+            if m and (not fence or closes):
+                fence = "" if fence else m.group(1)
+            elif not fence and "charts/" in line:
+                c = _CHART_LINE.match(line)
+                figure = chart_figure(self.ext.project.root, c.group("name"), c.group("alt"),
+                                      self.ext.page_url) if c else None
+                if figure is not None:
+                    line = self.md.htmlStash.store(figure)
+            out.append(line)
+        return out
+
+
+_SVG_UNSAFE = re.compile(r"<(script|foreignObject)\b.*?</\1\s*>|<(script|foreignObject)\b[^>]*/>",
+                         re.S | re.I)
+_SVG_ON_ATTR = re.compile(r"\s(on[a-z]+|xlink:href|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_TITLE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def sanitise_svg(svg: str, prefix: str, title: str) -> str:
+    """``svg`` safe to inline: no scripts, event handlers or external links; ids prefixed
+    (two charts on a page must not share clip-path ids); ``title`` as its ``<title>``."""
+    svg = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
+    svg = _SVG_UNSAFE.sub("", svg)
+
+    def attr(m: re.Match) -> str:
+        name, value = m.group(1).lower(), m.group(2)[1:-1]
+        if name.startswith("on") or not value.startswith("#"):
+            return ""
+        return f' {m.group(1)}="#{prefix}{value[1:]}"'
+
+    svg = _SVG_ON_ATTR.sub(attr, svg)
+    svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#", f"url(#{prefix}", svg)
+    svg = _SVG_TITLE.sub("", svg, count=1)
+    start = svg.find("<svg")
+    end = svg.find(">", start)
+    if start < 0 or end < 0:
+        return ""
+    head = svg[start:end]
+    head = re.sub(r'\s(role|aria-[a-z]+|focusable)="[^"]*"', "", head)
+    return (f'{head} aria-hidden="true" focusable="false"><title>{html.escape(title)}</title>'
+            f"{svg[end + 1:]}")
+
+
+def chart_figure(root: Path, name: str, alt: str, page_url: str = "") -> str | None:
+    """The inline figure of the chart ``name`` (None when ``charts/NAME.svg`` is missing)."""
+    folder = Path(root) / "charts"
+    try:
+        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    description = ""
+    try:
+        import json
+
+        spec = json.loads((folder / f"{name}.vl.json").read_text(encoding="utf-8"))
+        description = spec.get("description") or ""
+        if not isinstance(description, str):
+            description = ""
+    except (OSError, ValueError, AttributeError):
+        pass
+    label = alt.strip() or name
+    ident = "chart-" + _ID_UNSAFE.sub("-", name)
+    spec_url = _relative(f"/charts/{name}.vl.json", page_url) if page_url else \
+        f"charts/{name}.vl.json"
+    desc_html = (f'<figcaption id="{ident}-desc" class="toulmin-chart-description">'
+                 f"{html.escape(description)}</figcaption>") if description else ""
+    described = f' aria-describedby="{ident}-desc"' if description else ""
+    body = sanitise_svg(svg, f"{ident}-", label)
+    return (f'<figure class="toulmin-chart" data-chart="{html.escape(name)}" '
+            f'data-spec="{html.escape(spec_url)}">'
+            f'<div class="toulmin-chart-view" role="img" aria-label="{html.escape(label)}"'
+            f"{described}>{body}</div>{desc_html}</figure>")
 
 
 def makeExtension(**kwargs):

@@ -70,6 +70,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if not self.config.enabled or self.project is None:
             return files
         self._add_statistic_pages(files, config)
+        self._add_charts(files, config)
         posts = self.root / self.config.posts_dir
         if not posts.is_dir():
             return files
@@ -85,6 +86,23 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             files.append(file)
             self.post_files[os.path.realpath(path)] = file
         return files
+
+    def _add_charts(self, files, config) -> None:
+        """charts/ beside docs/ goes to the site's charts/, where toulmin-charts.js fetches
+        each chart's Vega-Lite JSON; vendored libraries' notes are not pages."""
+        for f in list(files):
+            if f.src_uri.startswith("assets/vendor/") and f.src_uri.endswith(".md"):
+                f.inclusion = InclusionLevel.EXCLUDED
+        folder = self.root / "charts"
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".json", ".svg") or path.name.startswith("."):
+                continue
+            src_uri = f"charts/{path.name}"
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, abs_src_path=str(path),
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
         """One generated page per statistic, at /statistics/NAME/."""
@@ -126,7 +144,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
-        for name in (self.config.bibliography, self.config.posts_dir, "scripts", "data"):
+        for name in (self.config.bibliography, self.config.posts_dir, "scripts", "data",
+                     "charts"):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))

@@ -123,6 +123,9 @@ class Project:
             from toulmin.checks.statistics import check_statistics
 
             findings.extend(check_statistics(stats, self.bib.entries.keys()))
+        from toulmin.checks.charts import check_charts
+
+        findings.extend(check_charts(self))
         bib_id = _bib_identity(self.bib)
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
@@ -145,6 +148,10 @@ class Project:
             _write_check_cache(cache_file, bib_id, fresh)
         cited_anywhere.update(self._statistic_sources())
         findings.extend(self._unused(cited_anywhere))
+        from toulmin.checks.registry import check_lock  # the lock only, never the network
+
+        findings.extend(check_lock(self.bib, "references.lock.json", self.root, cited_anywhere,
+                                   [(d.path, d.text) for d in self.documents]))
         return findings
 
     def _check_document(self, doc: Document, stats) -> list[Finding]:

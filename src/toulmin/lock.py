@@ -1,0 +1,124 @@
+"""``references.lock.json``: the registry verdicts the offline checks and the build rely on.
+
+The file is committed and meant to be reviewed in diffs: JSON with sorted keys, two-space
+indent and a trailing newline. It maps each entry key to its record::
+
+    {
+      "entries": {
+        "lakens2013effect": {
+          "checked": "2026-11-22",
+          "differences": [],
+          "doi": "10.3389/fpsyg.2013.00863",
+          "hash": "3f1c...",
+          "recorded": "registry",
+          "retracted": false,
+          "retraction_notice": null,
+          "updates": [],
+          "verdict": "verified"
+        }
+      },
+      "format": 1
+    }
+
+``verdict`` is ``verified``, ``mismatch`` (``differences`` lists ``{field, entry,
+registry}``), ``not_found``, ``unchecked`` (the registry could not be asked; ``error``
+says why) or ``unverified`` (recorded offline). A record made offline has
+``"recorded": "offline"``, ``"retracted": null`` (unknown) and a ``note`` on how the DOI
+was verified. ``checked`` keeps its old date when nothing
+else in the record changed, so rerunning on unchanged entries rewrites identical bytes.
+Writes go to a temporary file first and replace the lock in one ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+FORMAT = 1
+LOCK_NAME = "references.lock.json"
+
+
+class LockError(Exception):
+    """The lock file exists but cannot be read."""
+
+
+def load(path: str | os.PathLike) -> dict[str, dict]:
+    """Key -> record; an empty mapping when the file does not exist."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise LockError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise LockError(f"{path} is not valid JSON: {exc}") from None
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise LockError(f"{path} has no 'entries' object")
+    return {k: v for k, v in entries.items() if isinstance(v, dict)}
+
+
+def dumps(entries: dict[str, dict]) -> str:
+    """The lock's text: stable ordering, indent 2, trailing newline."""
+    return json.dumps({"format": FORMAT, "entries": entries}, indent=2, sort_keys=True,
+                      ensure_ascii=False) + "\n"
+
+
+def write(path: str | os.PathLike, entries: dict[str, dict]) -> bool:
+    """Write atomically; returns False (and leaves the file alone) when nothing changed."""
+    path = Path(path)
+    text = dumps(entries)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return True
+
+
+def make_record(*, doi: str, hash: str, verdict: str, checked: str, recorded: str,
+                differences: list[dict] | None = None, retracted: bool | None = False,
+                notice: str | None = None, updates: list[dict] | None = None,
+                error: str = "", registry_doi: str = "", note: str = "") -> dict:
+    rec = {
+        "checked": checked,
+        "differences": list(differences or []),
+        "doi": doi,
+        "hash": hash,
+        "recorded": recorded,
+        "retracted": retracted if retracted is None else bool(retracted),
+        "retraction_notice": notice,
+        "updates": list(updates or []),
+        "verdict": verdict,
+    }
+    if error:
+        rec["error"] = error
+    if note:
+        rec["note"] = note
+    if registry_doi and registry_doi.lower() != doi.lower():
+        rec["registry_doi"] = registry_doi
+    return rec
+
+
+def keep_date(new: dict, old: dict | None) -> dict:
+    """``new`` with ``old``'s date when they differ in nothing else."""
+    if old and "checked" in old:
+        a = {k: v for k, v in new.items() if k != "checked"}
+        b = {k: v for k, v in old.items() if k != "checked"}
+        if a == b:
+            return {**new, "checked": old["checked"]}
+    return new

@@ -1,0 +1,182 @@
+"""Charts: rendered from the data, committed, compared in CI; checked images; fast warm check."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHARTS = ("pre_post_effect_by_therapy", "provider_funnel_plot", "recovery_by_denominator",
+          "referral_funnel")
+
+
+def _set_cell(csv: Path, row_prefix: str, column: str, value: str) -> str:
+    """Set one cell of a simple CSV (no quoted commas before ``column``); return the old."""
+    rows = csv.read_text().splitlines()
+    header = rows[0].split(",")
+    i = next(n for n, r in enumerate(rows) if r.startswith(row_prefix))
+    cells = rows[i].split(",")
+    old = cells[header.index(column)]
+    cells[header.index(column)] = value
+    rows[i] = ",".join(cells)
+    csv.write_text("\n".join(rows) + "\n")
+    return old
+
+
+def _stale_names(out: str) -> set[str]:
+    return set(re.findall(r"CHA002 chart '([^']+)' is stale", out))
+
+
+def test_committed_charts_are_up_to_date(site, run_cli):
+    code, out, err = run_cli("charts", "--check", site)
+    assert code == 0, out + err
+    assert set(CHARTS) <= {p.name.split(".")[0] for p in (site / "charts").iterdir()}
+
+
+@pytest.mark.parametrize("table,row,column,expected", [
+    ("england_monthly", "2025-06,", "referrals_received", {"referral_funnel"}),
+    ("england_annual", "2019-20,", "recovered", {"recovery_by_denominator"}),
+])
+def test_changed_data_cell_makes_only_its_charts_stale(site, run_cli, table, row, column,
+                                                       expected):
+    assert run_cli("charts", "--check", site)[0] == 0
+    csv = site / "data" / "nhs-talking-therapies" / f"{table}.csv"
+    original = csv.read_text()
+    old = csv.read_text().splitlines()[1].split(",")  # a data row exists
+    assert old
+    value = _set_cell(csv, row, column, "0")
+    _set_cell(csv, row, column, str(int(value) + 1000))
+    code, out, _ = run_cli("charts", "--check", site)
+    assert code == 1
+    assert _stale_names(out) == expected, out
+    for name in expected:
+        assert re.search(rf"^charts/{name}\.svg:1:1: CHA002 chart '{name}' is stale: ", out,
+                         re.M), out
+    # toulmin check reports the same, as an error
+    code, out, _ = run_cli("check", site)
+    assert code == 1 and _stale_names(out) == expected, out
+    csv.write_text(original)
+    code, out, _ = run_cli("charts", "--check", site)
+    assert code == 0, out
+
+
+def test_missing_chart_file_is_stale(site, run_cli):
+    (site / "charts" / "referral_funnel.vl.json").unlink()
+    code, out, _ = run_cli("charts", "--check", site)
+    assert code == 1
+    assert "charts/referral_funnel.vl.json:1:1: CHA002 chart 'referral_funnel' is stale: the " \
+           "file is missing" in out
+    code, _, _ = run_cli("charts", site)
+    assert code == 0 and (site / "charts" / "referral_funnel.vl.json").is_file()
+    assert run_cli("charts", "--check", site)[0] == 0
+
+
+def test_rendering_is_deterministic(site, tmp_path, run_cli):
+    other = tmp_path / "other"
+    shutil.copytree(site, other, ignore=shutil.ignore_patterns(".cache"))
+    shutil.rmtree(site / "charts")
+    shutil.rmtree(other / "charts")
+    assert run_cli("charts", "--force", site)[0] == 0
+    assert run_cli("charts", "--force", other)[0] == 0
+    first = {p.name: p.read_bytes() for p in (site / "charts").iterdir()}
+    second = {p.name: p.read_bytes() for p in (other / "charts").iterdir()}
+    assert first == second
+    assert len(first) == 2 * len(CHARTS)
+    committed = {p.name: p.read_bytes() for p in (ROOT / "charts").iterdir()}
+    assert first == committed
+    spec = first["referral_funnel.vl.json"].decode()
+    assert spec.endswith("}\n") and '\n  "$schema"' in spec
+
+
+def test_warm_charts_renders_nothing(site, run_cli):
+    from toulmin import charts
+
+    first = charts.compute(site)
+    assert sorted(first.rendered) == sorted(CHARTS)
+    assert charts.compute(site).rendered == []
+    script = site / "scripts" / "charts.py"
+    script.write_text(script.read_text() + "\n# edited\n")
+    assert sorted(charts.compute(site).rendered) == sorted(CHARTS)
+
+
+def test_missing_chart_image_is_cha001_at_its_position(site, run_cli):
+    post = site / "posts" / "2026-11-02-what-recovery-means.md"
+    text = post.read_text() + "\nSee below.\n\n![A chart](../charts/no_such_chart.svg)\n"
+    post.write_text(text)
+    n = len(text.splitlines())
+    code, out, _ = run_cli("check", site)
+    assert code == 1
+    hits = [ln for ln in out.splitlines() if " CHA001 " in ln]
+    assert hits == ["posts/2026-11-02-what-recovery-means.md:" + str(n) + ":1: CHA001 image "
+                    "'../charts/no_such_chart.svg' points to charts/no_such_chart.svg, which "
+                    "does not exist"], out
+
+
+def test_image_in_code_is_not_checked(site, run_cli):
+    post = site / "posts" / "2026-11-02-what-recovery-means.md"
+    post.write_text(post.read_text() + "\n```\n![A chart](../charts/missing.svg)\n```\n")
+    out = run_cli("check", site)[1]
+    assert " CHA001 " not in out
+
+
+def test_raising_chart_definition_is_cha003_at_the_script_line(site, run_cli):
+    script = site / "scripts" / "charts.py"
+    lines = script.read_text().splitlines()
+    target = next(i for i, ln in enumerate(lines) if ln.startswith("def referral_funnel("))
+    body = target + 2  # after the docstring line
+    lines.insert(body, "    raise RuntimeError('the funnel is broken')")
+    script.write_text("\n".join(lines) + "\n")
+    for command in ("charts", "check"):
+        code, out, _ = run_cli(command, "--check", site) if command == "charts" else \
+            run_cli(command, site)
+        assert code == 1
+        hits = [ln for ln in out.splitlines() if " CHA003 " in ln]
+        assert hits == [f"scripts/charts.py:{body + 1}:1: CHA003 chart 'referral_funnel' could "
+                        "not be rendered: RuntimeError: the funnel is broken"], out
+
+
+def test_warm_check_imports_neither_altair_nor_vl_convert_nor_pandas(site):
+    first = subprocess.run([sys.executable, "-m", "toulmin", "check", str(site)],
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
+    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {str(site)!r}]); "
+             "heavy = [m for m in ('altair', 'vl_convert', 'pandas') if m in sys.modules]; "
+             "print('HEAVY', heavy, code)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
+    assert "HEAVY [] 0" in out, out
+    probe = probe.replace("['check',", "['charts',")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
+    assert "HEAVY [] 0" in out, out
+
+
+def test_chart_image_renders_as_accessible_inline_figure(site):
+    import markdown
+
+    from toulmin.markdown_ext import ToulminExtension
+
+    ext = ToulminExtension(root=str(site))
+    html = markdown.markdown("Text.\n\n![Funnel of referrals](../charts/referral_funnel.svg)\n",
+                             extensions=[ext])
+    assert '<figure class="toulmin-chart" data-chart="referral_funnel"' in html
+    assert 'role="img" aria-label="Funnel of referrals"' in html
+    assert "<title>Funnel of referrals</title>" in html
+    assert re.search(r'<figcaption id="chart-referral_funnel-desc"[^>]*>Horizontal bars', html)
+    assert "<script" not in html and "<img" not in html
+
+
+def test_svg_is_sanitised():
+    from toulmin.markdown_ext import sanitise_svg
+
+    svg = ('<?xml version="1.0"?><svg role="graphics-document" width="1"><script>alert(1)'
+           '</script><g onclick="x()"><a href="https://evil.example/">t</a>'
+           '<clipPath id="clip1"/><path clip-path="url(#clip1)"/></g></svg>')
+    out = sanitise_svg(svg, "c-", "T <1>")
+    assert "script" not in out and "onclick" not in out and "evil" not in out
+    assert 'id="c-clip1"' in out and "url(#c-clip1)" in out
+    assert out.startswith('<svg width="1" aria-hidden="true" focusable="false"><title>T &lt;1&gt;'
+                          "</title>")
