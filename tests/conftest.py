@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SITE_PARTS = ("mkdocs.yml", "references.bib", "posts", "docs", "scripts", "data", "charts")
+SITE_PARTS = ("mkdocs.yml", "references.bib", "posts", "docs", "scripts", "data", "charts",
+              "overrides")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -77,15 +78,67 @@ def test_unknown_key_fails_the_build_and_keeps_the_previous_site(tmp_path):
     assert (out / "previous.html").read_text() == "the previous site"
 
 
+class _ExternalResources(HTMLParser):
+    """Every resource the browser would fetch from another host: any ``src`` (img,
+    script, iframe, source, audio, video...), ``srcset``, a stylesheet, script, preload or
+    icon ``href`` of ``<link>``, an ``<object data>``, and ``url(...)`` in inline styles."""
+
+    FETCHING_RELS = frozenset({"stylesheet", "preload", "prefetch", "preconnect", "dns-prefetch",
+                               "modulepreload", "icon", "shortcut", "apple-touch-icon",
+                               "manifest"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        urls = [a.get("src", ""), a.get("poster", "")]
+        urls += [part.strip().split(" ")[0] for part in a.get("srcset", "").split(",")]
+        if tag == "link" and self.FETCHING_RELS & set(a.get("rel", "").lower().split()):
+            urls.append(a.get("href", ""))
+        if tag == "object":
+            urls.append(a.get("data", ""))
+        if tag == "script" and a.get("href"):
+            urls.append(a["href"])
+        urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", a.get("style", ""))
+        self._style = tag == "style"
+        self.found += [f"<{tag}> {u}" for u in urls if _external(u)]
+
+    def handle_data(self, data):
+        if self._style:
+            self.found += [f"<style> {u}" for u in re.findall(
+                r"(?:url\(\s*['\"]?|@import\s+['\"])([^'\")]+)", data) if _external(u)]
+
+    def handle_endtag(self, tag):
+        self._style = False
+
+
+def _external(url: str) -> bool:
+    url = url.strip().lower()
+    return bool(re.match(r"(https?:)?//", url)) and not re.match(
+        r"(https?:)?//(localhost|127\.0\.0\.1)([:/]|$)", url)
+
+
+def test_external_resource_parser_catches_what_the_browser_would_fetch():
+    p = _ExternalResources()
+    p.feed('<img src="/a.png"><img srcset="x.png 1x, https://cdn.example/y.png 2x">'
+           '<link rel="stylesheet" href="//fonts.example/css"><script src="https://t.example/a.js">'
+           '</script><link rel="canonical" href="https://toulmin.example.org/">'
+           '<a href="https://doi.org/10.1/x">doi</a><style>@import "https://x.example/s.css";'
+           '</style><div style="background:url(https://i.example/b.png)"></div>')
+    assert len(p.found) == 5, p.found
+
+
 def test_no_third_party_requests_in_built_html(built):
-    for page in built.rglob("*.html"):
-        text = page.read_text()
-        for m in re.finditer(r'<(?:script|img|iframe)[^>]+src="([^"]+)"', text):
-            assert not re.match(r"(https?:)?//", m.group(1)), (page, m.group(1))
-        for m in re.finditer(r'<link[^>]+href="([^"]+)"', text):
-            tag = m.group(0)
-            if "stylesheet" in tag or "preload" in tag or "preconnect" in tag:
-                assert not re.match(r"(https?:)?//", m.group(1)), (page, tag)
+    pages = list(built.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        parser = _ExternalResources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parser.close()
+        assert not parser.found, (page, parser.found)
 
 
 def test_quoted_statistic_links_to_its_page_with_value_and_source_on_hover(built):
@@ -111,3 +164,102 @@ def test_statistic_page_has_value_interval_formula_data_sources_and_quotes(built
     assert "Quoted in" in text and "What recovery means" in text
     index = (built / "statistics" / "index.html").read_text()
     assert index.count('href="nhstt.') >= 5 or index.count("nhstt.") >= 5
+
+
+def _meta(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for m in re.finditer(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', text):
+        out.setdefault(m.group(1), []).append(html.unescape(m.group(2)))
+    return out
+
+
+def test_every_post_has_cite_this_post_scholar_open_graph_and_canonical(built):
+    import bibtexparser
+
+    for page in _post_pages(built):
+        text = page.read_text()
+        url = "https://toulmin.example.org/" + page.parent.relative_to(built).as_posix() + "/"
+        meta = _meta(text)
+        assert f'<link rel="canonical" href="{url}">' in text
+        assert meta["citation_author"] == ["The editors"]
+        assert re.fullmatch(r"2026/11/\d\d", meta["citation_publication_date"][0])
+        assert meta["citation_journal_title"] == ["Talking Therapies, Checked"]
+        assert meta["citation_public_url"] == [url] == meta["og:url"]
+        assert meta["og:type"] == ["article"]
+        assert meta["og:title"] == meta["citation_title"]
+        assert meta["og:description"][0]
+        box = text[text.index('<section class="toulmin-citethis"'):]
+        apa = html.unescape(re.search(r'class="toulmin-citethis-apa"[^>]*>([^<]+)<', box)[1])
+        assert apa.startswith("The editors. (2026, November ") and apa.endswith(url)
+        bibtex = html.unescape(re.search(r"<code>(@online\{.*?)</code>", box, re.S)[1])
+        (entry,) = bibtexparser.parse_string(bibtex).entries
+        assert entry["url"] == url and entry["year"] == "2026"
+        # the post's own references as BibTeX, linked and written beside the page
+        assert 'href="references.bib" download' in box
+        refs = bibtexparser.parse_string((page.parent / "references.bib").read_text())
+        assert not refs.failed_blocks
+        cited = set(re.findall(r'<li class="toulmin-ref" id="ref-([^"]+)"', text))
+        assert {e.key.replace("_", "-") for e in refs.entries} == \
+            {k.replace("_", "-") for k in cited}
+
+
+def test_post_reference_list_links_to_the_site_wide_references(built):
+    for page in _post_pages(built):
+        text = page.read_text()
+        m = re.search(r'<a class="toulmin-allrefs" href="([^"]+)">', text)
+        assert m, page
+        assert (page.parent / m.group(1) / "index.html").resolve() == \
+            (built / "references" / "index.html").resolve()
+
+
+def test_blog_has_tags_categories_authors_archive_and_reading_time(built):
+    tags = (built / "tags" / "index.html").read_text()
+    for tag in ("PHQ-9", "denominators", "working alliance"):
+        assert tag in tags
+    assert "What recovery means" in tags
+    for folder in ("category/recovery-rates", "category/statistics", "category/measurement",
+                   "author/editor", "archive/2026"):
+        assert (built / "blog" / folder / "index.html").exists(), folder
+    index = (built / "blog" / "index.html").read_text()
+    assert index.count('class="md-post md-post--excerpt"') == 3
+    assert "min read" in index
+    # only the part before <!-- more --> is on the index
+    assert "Who never reaches the denominator" not in index
+
+
+def test_search_index_holds_posts_cited_surnames_and_statistics(built):
+    import json
+
+    index = json.loads((built / "search" / "search_index.json").read_text())
+    by_loc = {d["location"]: d for d in index["docs"]}
+    recovery = [d for loc, d in by_loc.items() if "what-recovery-means" in loc]
+    # Janecka is fifth author of Clark et al. (2018): only in the reference list
+    assert any("Janecka" in d["text"] for d in recovery)
+    stat = by_loc["statistics/nhstt.recovery_rate_2024_25/"]
+    assert "recovery_rate_2024_25" in stat["title"] + stat["text"]
+
+
+def test_retracted_work_is_badged_in_every_reference_list(tmp_path):
+    import json
+
+    site = copy_site(tmp_path / "site")
+    root = Path(__file__).resolve().parent.parent
+    lock = json.loads((root / "references.lock.json").read_text())
+    lock["entries"]["davis2020engagement"]["retracted"] = True
+    (site / "references.lock.json").write_text(json.dumps(lock))
+    post = site / "posts" / "2026-11-02-what-recovery-means.md"
+    text = post.read_text()
+    assert text.count("@davis2020engagement") == 1
+    post.write_text(text.replace("@davis2020engagement report",
+                                 "@davis2020engagement [retracted] report"))
+    proc = build(site, site / "out")
+    assert proc.returncode == 0, proc.stderr
+    badge = '<span class="toulmin-retracted">Retracted</span>'
+    pages = [site / "out" / "references" / "index.html",
+             *[p for p in _post_pages(site / "out") if "recovery" in p.as_posix()]]
+    for page in pages:
+        out = page.read_text()
+        m = re.search(r'<li class="toulmin-ref" id="ref-davis2020engagement">(.*?)</li>', out,
+                      re.S)
+        assert m and badge in m.group(1), page
+        assert out.count(badge) == 1, page

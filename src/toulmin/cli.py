@@ -38,6 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-warnings", action="store_true", help="print errors only")
     c.add_argument("--strict-refs", action="store_true",
                    help="treat reference-lock warnings as errors (for CI)")
+    c.add_argument("--watch", action="store_true",
+                   help="keep running: re-check whenever an input changes (Ctrl-C stops)")
+
+    n = sub.add_parser("new", help="start a new post in posts/ (a draft that passes check)",
+                       description="Create posts/DATE-SLUG.md with front matter and a "
+                       "skeleton that passes `toulmin check`; never overwrites a file.")
+    n.add_argument("title", help="the post's title")
+    n.add_argument("--author", default=None,
+                   help="author id from the blog's .authors.yml (default: the first one)")
+    n.add_argument("--date", default=None, help="the post's date, YYYY-MM-DD (default: today)")
+    n.add_argument("--root", default=".", help="the site's root (default: .)")
 
     ch = sub.add_parser("charts", help="render the charts defined in scripts/ into charts/",
                         description="Render every chart defined in scripts/ to "
@@ -84,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "new":
+            return cmd_new(args)
         if args.command == "verify-refs":
             return cmd_verify_refs(args)
         if args.command == "add-ref":
@@ -110,6 +123,46 @@ def _site_root(path: Path) -> tuple[Path, list[Path] | None]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if not getattr(args, "watch", False):
+        return _check_once(args)
+    from toulmin import watch
+    from toulmin.project import Settings
+
+    target = Path(args.path)
+    if not target.exists():
+        return _check_once(args)
+    root, _ = _site_root(target)
+    settings = _settings_from_mkdocs(root, Settings())
+    for name in ("bibliography", "posts_dir", "docs_dir"):
+        if getattr(args, name, None):
+            setattr(settings, name, getattr(args, name))
+    return watch.run(lambda: _check_once(args), watch.inputs(root, settings))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from toulmin import newpost
+    from toulmin.project import Settings
+
+    root = Path(args.root).resolve()
+    settings = _settings_from_mkdocs(root, Settings())
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"{args.date}:1:1: CLI002 not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    try:
+        post = newpost.create(root, args.title, posts_dir=settings.posts_dir,
+                              docs_dir=settings.docs_dir, author=args.author, date=date)
+    except newpost.NewPostError as e:
+        print(e.finding.format(), file=sys.stderr)
+        return 1
+    print(post.relpath)
+    return 0
+
+
+def _check_once(args: argparse.Namespace) -> int:
     from toulmin.findings import has_errors, to_json
     from toulmin.project import Project, Settings
 

@@ -54,6 +54,8 @@ class ToulminExtension(Extension):
             "bibliography": ["references.bib", "Path of the BibTeX reference base"],
             "root": [".", "Site root the bibliography path is relative to"],
             "references_title": ["References", "Heading of each page's reference list"],
+            "references_url": ["/references/",
+                               "Site path of the page with every reference ('' for none)"],
         }
         super().__init__(**kwargs)
         #: an already loaded Project (the MkDocs plugin passes its own)
@@ -278,6 +280,21 @@ class ToulminExtension(Extension):
             found = self._lists[cache_key] = self._reference_list(keys, backlinks=backlinks)
         return found
 
+    def is_retracted(self, key: str) -> bool:
+        """Whether the registry lock records ``key`` as retracted (read, never fetched)."""
+        from toulmin.checks.registry import lock_status
+
+        rec = lock_status(key, self.project.root)
+        return bool(rec and rec.get("retracted"))
+
+    def references_link(self) -> str:
+        """A link from a page's reference list to the site-wide one ('' without a page)."""
+        url = self.getConfig("references_url")
+        if not url or not self.page_url or _relative(url, self.page_url) in ("", "./"):
+            return ""
+        return (f'<a class="toulmin-allrefs" href="{html.escape(_relative(url, self.page_url))}">'
+                "All references on this site</a>")
+
     def _reference_list(self, keys, *, backlinks: bool = False) -> str:
         entries = self.entries()
         refs = sorted((entries[k] for k in keys if k in entries), key=self._sort_key)
@@ -299,11 +316,14 @@ class ToulminExtension(Extension):
                 if links:
                     extra = ('<span class="toulmin-backlinks"> Cited in: '
                              + "; ".join(links) + ".</span>")
-            items.append(f'<li class="toulmin-ref" id="{anchor(ref.key)}">{body}{extra}</li>')
+            badge = RETRACTED_BADGE if self.is_retracted(ref.key) else ""
+            items.append(f'<li class="toulmin-ref" id="{anchor(ref.key)}">{body}{badge}{extra}'
+                         "</li>")
         return '<ol class="toulmin-reflist">\n' + "\n".join(items) + "\n</ol>"
 
 
 EXCERPT_SEPARATOR = "<!-- more -->"
+RETRACTED_BADGE = ' <span class="toulmin-retracted">Retracted</span>'
 
 
 def _is_excerpt(md) -> bool:
@@ -407,6 +427,10 @@ class ReferencesTreeprocessor(Treeprocessor):
         section = etree.SubElement(root, "div", {"class": "toulmin-references"})
         heading = etree.SubElement(section, "h2", {"id": "references"})
         heading.text = ext.getConfig("references_title")
+        link = ext.references_link()
+        if link:
+            etree.SubElement(section, "p", {"class": "toulmin-allrefs"}).text = \
+                self.md.htmlStash.store(link)
         holder = etree.SubElement(section, "p")
         holder.text = self.md.htmlStash.store(ext.reference_list(list(ext.cited)))
 

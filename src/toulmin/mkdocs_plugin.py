@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from toulmin import statpages
+from toulmin import preview, statpages
 from toulmin.markdown_ext import ToulminExtension
 from toulmin.mkdocs_config import ToulminConfig
 from toulmin.project import Project, Settings
@@ -31,10 +32,23 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.extension: ToulminExtension | None = None
         self.root = Path.cwd()
         self.post_files: dict[str, File] = {}
+        #: True under ``mkdocs serve``: check errors become page banners, not a failed build
+        self.serving = False
+        #: this build's findings by document path (for the banners under serve)
+        self.page_findings: dict[str, list] = {}
+
+    # Defining on_startup keeps this instance across rebuilds under serve (MkDocs >= 1.4),
+    # which is why on_config resets every per-build field and reloads the project.
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     # Load and check everything once, before any page is read or any file written, so a
     # failed check leaves the previous site untouched.
     def on_config(self, config):
+        self.project = None
+        self.extension = None
+        self.post_files = {}
+        self.page_findings = {}
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -49,9 +63,15 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.project = Project.load(self.root, settings)
         findings = self.project.check()
         errors = [f for f in findings if f.is_error]
-        for f in findings:
-            (log.error if f.is_error else log.info)(f.format())
-        if errors:
+        if self.serving:
+            # Editors and people read the terminal: one plain line per finding, per build.
+            for f in findings:
+                print(f.format(), file=sys.stderr, flush=True)
+            self.page_findings = preview.by_document(self.project, findings)
+        else:
+            for f in findings:
+                (log.error if f.is_error else log.info)(f.format())
+        if errors and not self.serving:
             raise PluginError(
                 f"toulmin: {len(errors)} error{'s' * (len(errors) != 1)} in citations or "
                 "references (listed above); the site was not built"
@@ -137,17 +157,42 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             self.extension.page_url = _site_path(page.file.url)
         return markdown
 
+    # Under serve, a page with findings shows them in a banner above its content.
+    def on_page_content(self, html, *, page, config, files):
+        if not self.serving or not self.page_findings or not page.file.abs_src_path:
+            return html
+        found = self.page_findings.get(os.path.realpath(page.file.abs_src_path))
+        return preview.banner(found) + html if found else html
+
+    # Each post's "Cite this post" data and Scholar/Open Graph tags (read by overrides/),
+    # and its full text for the Atom feed; a fresh collector per build.
+    def on_pre_build(self, *, config):
+        self.post_outputs = None
+        if self.project is not None:
+            from toulmin.citethis import PostOutputs
+
+            self.post_outputs = PostOutputs(self.project, self.post_files)
+
+    def on_page_context(self, context, *, page, config, nav):
+        if getattr(self, "post_outputs", None) is not None:
+            self.post_outputs.page_context(page, config)
+        return context
+
     # Keep this build's renderings for the next one.
     def on_post_build(self, *, config):
         if self.extension is not None:
             self.extension.save_render_cache()
+        # Each post's references as BibTeX, and feed_atom.xml.
+        if getattr(self, "post_outputs", None) is not None:
+            self.post_outputs.post_build(config)
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
-        for name in (self.config.bibliography, self.config.posts_dir, "scripts", "data",
-                     "charts"):
+        docs_dir = os.path.realpath(config.docs_dir)
+        for name in (self.config.bibliography, self.config.posts_dir, "docs", "scripts",
+                     "data", "charts"):
             path = self.root / name
-            if path.exists():
+            if path.exists() and os.path.realpath(path) != docs_dir:
                 server.watch(str(path))
         return server
 

@@ -1,0 +1,105 @@
+"""``mkdocs serve`` on a copy of the site: inputs are watched, findings become banners."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+STAT_PAGE = "/statistics/nhstt.recovery_rate_2024_25/"
+POST = "posts/2026-11-16-questionnaires-are-not-diagnoses.md"
+POST_PAGE = "/blog/2026/11/16/questionnaires-are-not-diagnoses/"
+CSV = "data/nhs-talking-therapies/england_annual.csv"
+LINE = re.compile(r"^[^:\s]+:\d+:\d+: [A-Z]{3,4}\d{3} .+$", re.M)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _poll(url: str, predicate, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    page = None
+    while time.monotonic() < deadline:
+        page = _get(url)
+        if page is not None and predicate(page):
+            return page
+        time.sleep(0.25)
+    raise AssertionError(f"{url}: condition not met within {timeout} s")
+
+
+@pytest.mark.xdist_group("serve")
+def test_serve_recomputes_and_shows_findings_as_banners(site: Path, tmp_path: Path):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "serve.log").open("w")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}"], cwd=site,
+                            stdout=log, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+    try:
+        # The first build computes every statistic and chart from scratch.
+        page = _poll(base + STAT_PAGE, lambda p: "321061" in p, 120)
+        assert "50.5%" in page
+        post = _poll(base + POST_PAGE, lambda p: True, 10)
+        assert "toulmin-banner" not in post
+
+        # A CSV cell the statistic reads: its page changes (the post's 50.5% is now wrong,
+        # STA002, and a chart is stale, CHA002: banners, not a stopped server).
+        csv = site / CSV
+        text = csv.read_text()
+        row = re.search(r"^2024-25,(?:[^,\n]*,){6}(321061),", text, re.M)
+        assert row, "the 2024-25 row's recovered count"
+        csv.write_text(text[:row.start(1)] + "300000" + text[row.end(1):])
+        page = _poll(base + STAT_PAGE, lambda p: "300000" in p, 10)
+        assert "47.2%" in page
+
+        # An unknown citation key: a banner on that post's page, listing the finding.
+        source = (site / POST).read_text()
+        broken = source.replace("[@nhsdigital_iapt_annual]", "[@nosuchkey2020]", 1)
+        assert broken != source
+        (site / POST).write_text(broken)
+        post = _poll(base + POST_PAGE, lambda p: "nosuchkey2020" in p and
+                     '<div class="toulmin-banner" role="alert">' in p, 10)
+        assert "CIT001" in post
+
+        # Fixed: the banner goes.
+        (site / POST).write_text(source)
+        _poll(base + POST_PAGE, lambda p: "toulmin-banner" not in p and "<h1" in p, 10)
+        assert proc.poll() is None, "the server stopped"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        log.close()
+    out = (tmp_path / "serve.log").read_text()
+    lines = LINE.findall(out)
+    assert any(" CIT001 unknown citation key 'nosuchkey2020'" in ln and ln.startswith(POST)
+               for ln in lines), out[-3000:]
+    assert any(" STA002 " in ln for ln in lines), out[-3000:]
+    assert "Traceback" not in out, out[-3000:]
