@@ -59,7 +59,7 @@ def test_rss_is_valid_rss20_with_every_published_post_in_full(built):
     assert feed.bozo == 0, feed.get("bozo_exception")
     titles = {e.title for e in feed.entries}
     assert titles == _published_titles()
-    assert len(feed.entries) == 3
+    assert len(feed.entries) == len(_published_titles())
     for e in feed.entries:
         assert "Zanzibarine" not in e.summary
         assert e.link.startswith("https://toulmin.example.org/blog/2026/")

@@ -74,19 +74,24 @@ def test_serve_recomputes_and_shows_findings_as_banners(site: Path, tmp_path: Pa
         csv.write_text(text[:row.start(1)] + "300000" + text[row.end(1):])
         page = _poll(base + STAT_PAGE, lambda p: "300000" in p, 10)
         assert "47.2%" in page
+        # Put the cell back, so the posts quoting the statistic are right again.
+        csv.write_text(text)
+        _poll(base + STAT_PAGE, lambda p: "321061" in p, 30)
 
         # An unknown citation key: a banner on that post's page, listing the finding.
         source = (site / POST).read_text()
         broken = source.replace("[@nhsdigital_iapt_annual]", "[@nosuchkey2020]", 1)
         assert broken != source
         (site / POST).write_text(broken)
+        # (the 10 s is for the statistic's page; a banner may wait for the
+        # rebuild that the CSV edit started to finish first)
         post = _poll(base + POST_PAGE, lambda p: "nosuchkey2020" in p and
-                     '<div class="toulmin-banner" role="alert">' in p, 10)
+                     '<div class="toulmin-banner" role="alert">' in p, 30)
         assert "CIT001" in post
 
         # Fixed: the banner goes.
         (site / POST).write_text(source)
-        _poll(base + POST_PAGE, lambda p: "toulmin-banner" not in p and "<h1" in p, 10)
+        _poll(base + POST_PAGE, lambda p: "toulmin-banner" not in p and "<h1" in p, 30)
         assert proc.poll() is None, "the server stopped"
     finally:
         with contextlib.suppress(ProcessLookupError):

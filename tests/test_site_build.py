@@ -38,7 +38,7 @@ def test_posts_are_published_with_apa_citations_linked_to_their_reference_list(b
         for _cite_id, target, title in links:
             assert target in ids
             # the hover text is the full reference: authors, year and title
-            assert re.search(r"\(\d{4}(–\d{4})?[a-z]?\)\.", html.unescape(title)), title
+            assert re.search(r"\((\d{4}(–\d{4})?[a-z]?|n\.d\.)\)\.", html.unescape(title)), title
         assert '<h2 id="references">References' in text
 
 
@@ -221,7 +221,9 @@ def test_blog_has_tags_categories_authors_archive_and_reading_time(built):
                    "author/editor", "archive/2026"):
         assert (built / "blog" / folder / "index.html").exists(), folder
     index = (built / "blog" / "index.html").read_text()
-    assert index.count('class="md-post md-post--excerpt"') == 3
+    published = [p for p in (Path(__file__).resolve().parent.parent / "posts").glob("*.md")
+                 if not re.search(r"^draft:\s*true", p.read_text(), re.M)]
+    assert index.count('class="md-post md-post--excerpt"') == min(len(published), 10)
     assert "min read" in index
     # only the part before <!-- more --> is on the index
     assert "Who never reaches the denominator" not in index
@@ -239,6 +241,36 @@ def test_search_index_holds_posts_cited_surnames_and_statistics(built):
     assert "recovery_rate_2024_25" in stat["title"] + stat["text"]
 
 
+def _mark_retracted(site: Path, key: str) -> int:
+    """Mark every citation of ``key`` on the site as citing a retracted work."""
+    from toulmin.cite import find_citations
+
+    count = 0
+    for path in [*(site / "posts").glob("*.md"), *(site / "docs").rglob("*.md")]:
+        text = path.read_text()
+        edits = []
+        for citation in find_citations(text):
+            for item in citation.items:
+                if item.key != key:
+                    continue
+                offset = _offset(text, item.line, item.column)
+                if citation.narrative:
+                    end = offset + 1 + len(key)
+                    edits.append((end, " [retracted]"))
+                else:
+                    edits.append((offset, "retracted: "))
+        for pos, insert in sorted(edits, reverse=True):
+            text = text[:pos] + insert + text[pos:]
+        count += len(edits)
+        path.write_text(text)
+    return count
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.split("\n")
+    return sum(len(ln) + 1 for ln in lines[:line - 1]) + column - 1
+
+
 def test_retracted_work_is_badged_in_every_reference_list(tmp_path):
     import json
 
@@ -247,11 +279,8 @@ def test_retracted_work_is_badged_in_every_reference_list(tmp_path):
     lock = json.loads((root / "references.lock.json").read_text())
     lock["entries"]["davis2020engagement"]["retracted"] = True
     (site / "references.lock.json").write_text(json.dumps(lock))
-    post = site / "posts" / "2026-11-02-what-recovery-means.md"
-    text = post.read_text()
-    assert text.count("@davis2020engagement") == 1
-    post.write_text(text.replace("@davis2020engagement report",
-                                 "@davis2020engagement [retracted] report"))
+    marked = _mark_retracted(site, "davis2020engagement")
+    assert marked >= 1
     proc = build(site, site / "out")
     assert proc.returncode == 0, proc.stderr
     badge = '<span class="toulmin-retracted">Retracted</span>'
