@@ -305,17 +305,20 @@ class ToulminExtension(Extension):
             extra = ""
             if backlinks and citing.get(ref.key):
                 links = []
+                last_title = ""
                 for doc in citing[ref.key]:
                     url = self.urls.get(doc.path)
                     if not url:
                         continue
                     href = _relative(url, self.page_url)
-                    label = html.escape(_doc_title(doc))
+                    last_title = _doc_title(doc)
+                    label = html.escape(last_title)
                     links.append(f'<a href="{html.escape(href)}#cite-{anchor(ref.key)[4:]}-1">'
                                  f"{label}</a>")
                 if links:
+                    end = "" if last_title.rstrip().endswith((".", "?", "!")) else "."
                     extra = ('<span class="toulmin-backlinks"> Cited in: '
-                             + "; ".join(links) + ".</span>")
+                             + "; ".join(links) + end + "</span>")
             badge = RETRACTED_BADGE if self.is_retracted(ref.key) else ""
             items.append(f'<li class="toulmin-ref" id="{anchor(ref.key)}">{body}{badge}{extra}'
                          "</li>")
