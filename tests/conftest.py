@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from sitebuild import copy_site
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SITE_PARTS = ("mkdocs.yml", "references.bib", "posts", "docs", "scripts", "data", "charts",
-              "overrides")
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A copy of this repository's site (config, posts, pages, references) to modify."""
-    for name in SITE_PARTS:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, tmp_path / name)
-        elif src.exists():
-            shutil.copy2(src, tmp_path / name)
-    return tmp_path
+    """A copy of this repository's site (config, posts, pages, references, data) to modify."""
+    return copy_site(tmp_path)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_PARTS = ("mkdocs.yml", "references.bib", "posts", "docs", "scripts", "data", "charts",
-              "overrides")
+SITE_PARTS = ("mkdocs.yml", "references.bib", "references.lock.json", "posts", "docs",
+              "scripts", "data", "charts", "overrides")
 
 
 def copy_site(dest: Path) -> Path:

@@ -172,7 +172,8 @@ def _matcher_regexp() -> str:
 
 def test_problem_matcher_matches_check_output(site, run_cli):
     post = site / "posts" / "2026-11-16-questionnaires-are-not-diagnoses.md"
-    post.write_text(post.read_text().replace("[@nhsdigital_iapt_annual]", "[@nosuch]", 1))
+    post.write_text(post.read_text().replace("[@nhsdigital_iapt_annual]", "[@nosuch]", 1)
+                    + "\nAnnouncements come from @NHSEngland on social media.\n")
     _, out, _ = run_cli("check", site)
     regexp = re.compile(_matcher_regexp())
     error = next(ln for ln in out.splitlines() if " CIT001 " in ln)
