@@ -26,13 +26,11 @@ altair nor vl-convert nor pandas.
 from __future__ import annotations
 
 import html
-import importlib.util
 import inspect
 import json
 import marshal
 import os
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +43,7 @@ from toulmin.stats import (
     _relative_to,
     _takes_argument,
     _where,
+    load_definitions,
 )
 
 CACHE_FORMAT = 1
@@ -208,25 +207,10 @@ def _run_script(root: Path, script: Path, rel: str, package, only: set[str] | No
                 progress, several: bool
                 ) -> tuple[list[tuple[ChartResult, set[str]]], list[tuple[str, int, str]]]:
     """Import one script with a fresh registry and render its charts (or ``only``)."""
-    _REGISTRY.clear()
-    errors: list[tuple[str, int, str]] = []
-    module_name = f"toulmin_charts_{script.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, script)
-    sys.path.insert(0, str(script.parent))
-    try:
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    except BaseException as exc:  # a script error is the author's, reported as one line
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        line, message = _where(exc, script)
-        errors.append((rel, line, f"script failed to load: {message}"))
+    declared, errors = load_definitions(script, rel, _REGISTRY, "toulmin_charts_")
+    if errors:
         return [], errors
-    finally:
-        sys.path.remove(str(script.parent))
-        sys.modules.pop(module_name, None)
-    declared = {n: d for n, d in sorted(_REGISTRY.items()) if only is None or n in only}
-    _REGISTRY.clear()
+    declared = {n: d for n, d in sorted(declared.items()) if only is None or n in only}
     package_file = _relative_to(Path(package.path), root) if package is not None and \
         getattr(package, "path", None) else None
     results: list[tuple[ChartResult, set[str]]] = []

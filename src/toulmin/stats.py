@@ -231,27 +231,7 @@ def _run_script(root: Path, script: Path, rel: str, package, only: set[str] | No
 
     Returns each result with the files (relative to ``root``) it read.
     """
-    import importlib.util
-
-    _REGISTRY.clear()
-    errors: list[tuple[str, int, str]] = []
-    module_name = f"toulmin_script_{script.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, script)
-    sys.path.insert(0, str(script.parent))
-    try:
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    except BaseException as exc:  # a script error is the author's, reported as one line
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        line, message = _where(exc, script)
-        errors.append((rel, line, f"script failed to load: {message}"))
-        return [], errors
-    finally:
-        sys.path.remove(str(script.parent))
-        sys.modules.pop(module_name, None)
-    declared = dict(_REGISTRY)
-    _REGISTRY.clear()
+    declared, errors = load_definitions(script, rel, _REGISTRY, "toulmin_script_")
     package_file = _relative_to(Path(package.path), root) if package is not None and \
         getattr(package, "path", None) else None
     results: list[tuple[Result, set[str]]] = []
@@ -288,6 +268,38 @@ def _relative_to(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def load_definitions(script: Path, rel: str, registry: dict, prefix: str
+                     ) -> tuple[dict, list[tuple[str, int, str]]]:
+    """Import ``script`` with ``registry`` emptied and return what it declared in it.
+
+    Shared by statistics and charts. A script that fails to import is the author's error,
+    returned as one (path, line, message), never raised.
+    """
+    import importlib.util
+
+    registry.clear()
+    errors: list[tuple[str, int, str]] = []
+    module_name = f"{prefix}{script.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, script)
+    sys.path.insert(0, str(script.parent))
+    try:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        line, message = _where(exc, script)
+        errors.append((rel, line, f"script failed to load: {message}"))
+        registry.clear()
+        return {}, errors
+    finally:
+        sys.path.remove(str(script.parent))
+        sys.modules.pop(module_name, None)
+    declared = dict(registry)
+    registry.clear()
+    return declared, errors
 
 
 def _takes_argument(func: Callable) -> bool:
