@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# An editable install leaves toulmin uncompiled; where PYTHONDONTWRITEBYTECODE is set
+	@# every run would compile it again. Compile once, as installing a wheel does.
+	$(BIN)/python -m compileall -q src/toulmin
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import copy_site
+from sitebuild import build, copy_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,3 +29,12 @@ def run_cli(capsys):
         return code, out.out, out.err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """This repository's site, built once per test process; tests read it, never change it."""
+    site = copy_site(tmp_path_factory.mktemp("built-site"))
+    proc = build(site, site / "out")
+    assert proc.returncode == 0, proc.stderr
+    return site / "out"

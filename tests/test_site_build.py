@@ -7,17 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from sitebuild import build, copy_site
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    site = copy_site(tmp_path_factory.mktemp("site"))
-    proc = build(site, site / "out")
-    assert proc.returncode == 0, proc.stderr
-    return site / "out"
 
 
 def _post_pages(out: Path) -> list[Path]:

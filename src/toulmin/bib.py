@@ -15,13 +15,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__, latex
+from toulmin import __version__, cachefile, latex
 from toulmin.findings import ERROR, WARNING, Finding
 
 #: BibTeX's predefined month macros.
@@ -178,15 +177,17 @@ class Bibliography:
 
     def __init__(self, path: str, entries: Mapping[str, Reference], findings: list[Finding],
                  strings: dict[str, str] | None = None,
-                 index: dict[str, tuple[str, tuple[str, ...], str]] | None = None):
+                 index: dict[str, tuple[str, tuple[str, ...], str, int, str]] | None = None):
         self.path = path
         self.entries = entries
         self.findings = findings
         self.strings = strings or {}
         if index is None:
             index = {r.key: (r.year, tuple(n.full_family for n in (r.authors or r.editors)),
-                             r.doi.lower()) for r in entries.values()}
-        #: key -> (year, family names, lower-case DOI)
+                             r.doi.lower(), r.line, r.hash) for r in entries.values()}
+        #: key -> (year, family names, lower-case DOI, line, content hash): what the checks
+        #: of every entry need, without decoding the entries
+        self.index = index
         self.index = index
         #: hash of the file's bytes (set by ``load``): keys caches of anything derived
         self.digest = ""
@@ -226,7 +227,7 @@ class Bibliography:
         return bib
 
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 _DOI_PREFIXES = re.compile(
@@ -285,11 +286,9 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
 
 def _write_cache(cache_file: Path, bib: Bibliography) -> None:
     """Write atomically; drop older caches of the same file (named by the path's hash)."""
+    if not cachefile.write_bytes(cache_file, bib.to_cache()):
+        return  # a read-only tree still works, only slower
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(bib.to_cache())
-        tmp.replace(cache_file)
         source_id = hashlib.sha256(bib.path.encode()).hexdigest()[:16]
         marker = cache_file.parent / f"bibsrc-{source_id}"
         try:

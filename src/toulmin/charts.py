@@ -28,14 +28,13 @@ from __future__ import annotations
 import html
 import inspect
 import json
-import marshal
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__
+from toulmin import cachefile
 from toulmin.stats import (
     _file_digest,
     _Inputs,
@@ -354,21 +353,12 @@ def _record(r: ChartResult) -> tuple:
 
 
 def _read_cache(path: Path) -> dict:
-    try:
-        fmt, version, data = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return data if fmt == CACHE_FORMAT and version == __version__ else {}
+    found = cachefile.read_versioned(path, CACHE_FORMAT)
+    return found if isinstance(found, dict) else {}
 
 
 def _write_cache(path: Path, data: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((CACHE_FORMAT, __version__, data)))
-        tmp.replace(path)
-    except (OSError, ValueError):
-        pass
+    cachefile.write_versioned(path, CACHE_FORMAT, data)
 
 
 def for_project(project) -> Charts | None:

@@ -21,6 +21,7 @@ use it.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -841,14 +842,28 @@ _PARTICLE_R = (
 _END_R = r"(?![^\W\d_'’\-])"
 _NAME_R = _CAPWORD_R + r"(?:[ \t]+" + _PARTICLE_R + _END_R + r"){0,2}" + _END_R
 _SP_R = r"(?:[ \t]*\n?[ \t]+|[ \t]*\n)"
-_CHAIN_R = re.compile(
+
+
+# The two largest patterns (16 ms to compile) are compiled on first use: a build whose
+# documents are all in the check cache never looks for prose mentions.
+@functools.cache
+def _chain_r() -> re.Pattern:
+    return re.compile(_CHAIN_R_SOURCE)
+
+
+@functools.cache
+def _paren_part() -> re.Pattern:
+    return re.compile(_PAREN_PART_SOURCE)
+
+
+_CHAIN_R_SOURCE = (
     r"(?P<ws>[ \t]{0,2}\n?[ \t]{0,2})(?P<poss>s['’])?(?P<chain>"
     + r"(?P<etal>\.?la" + _SP_R + r"te)" + _SP_R + _NAME_R
     + r"|" + _NAME_R + r"(?:" + _SP_R + r"(?:dna|&)" + _SP_R + r",?(?:" + _NAME_R + r"[ \t]*,)*"
     + _NAME_R + r"|[ \t]*&[ \t]*" + _NAME_R + r")?)"
 )
 _ETAL = re.compile(r"\set\s+al\.?\Z")
-_PAREN_PART = re.compile(
+_PAREN_PART_SOURCE = (
     r"\s*(?P<pre>(?:(?:see[ \t]+also|see|e\.g\.|i\.e\.|cf\.|also|for[ \t]+example|as[ \t]+cited"
     r"[ \t]+in|reviewed[ \t]+in|but[ \t]+see|compare|following)\s*,?\s+)?)"
     r"(?P<names>" + _NAME + r"(?:[ \t]+" + _CAPWORD + r"){0,3}"
@@ -959,7 +974,7 @@ def _names_before(work: str, pos: int) -> tuple[list[str], bool, bool, int] | No
     """Names written just before ``pos`` (a ``(`` or a citation): names, et_al, poss, start."""
     lo = max(0, pos - 80)
     window = work[lo:pos]
-    m = _CHAIN_R.match(window[::-1])
+    m = _chain_r().match(window[::-1])
     if m is None:
         return None
     n = len(window)
@@ -1031,7 +1046,7 @@ def _find_mentions(work: str, lines: _Lines) -> list[Mention]:
             continue
         base = p.start(1)
         for a, b in _split_segments(body):
-            pm = _PAREN_PART.fullmatch(body, a, b)
+            pm = _paren_part().fullmatch(body, a, b)
             if pm is None:
                 continue
             group = pm.group("names")

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from toulmin.project import file_key
+
 REFERENCES_BIB = "references.bib"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -146,23 +148,20 @@ class PostOutputs:
 
     def __init__(self, project, post_sources: Iterable[str]):
         """``post_sources``: the posts' real paths; may be filled after this is made."""
-        import os
-
         self.project = project
         self.post_sources = post_sources
-        self.docs = {os.path.realpath(d.abs_path): d for d in project.documents}
+        self.docs = {file_key(d.abs_path): d for d in project.documents}
         self.bibs: dict[str, str] = {}  # site-relative path -> BibTeX text
         self.entries: list = []
 
     def page_context(self, page, config) -> None:
-        import os
-
         from toulmin import feeds
 
         src = page.file.abs_src_path
-        if not src or os.path.realpath(src) not in self.post_sources:
+        real = file_key(src) if src else ""
+        if not real or real not in self.post_sources:
             return
-        doc = self.docs.get(os.path.realpath(src))
+        doc = self.docs.get(real)
         meta = page.meta
         authors = tuple(a.name for a in (getattr(page, "authors", None) or [])
                         if getattr(a, "name", None)) or tuple(

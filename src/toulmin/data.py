@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import marshal
 import os
 import re
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from dataclasses import field as _field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from toulmin import __version__
+from toulmin import __version__, cachefile
 from toulmin.findings import ERROR, Finding, relpath, sort_findings
 
 if TYPE_CHECKING:
@@ -557,21 +556,11 @@ def _cache_name(*parts: str | bytes) -> str:
 
 def _read_cache(path: Path) -> Any:
     """The cached value, or None when absent, corrupt or from another toulmin version."""
-    try:
-        fmt, version, value = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    return value if (fmt, version) == (CACHE_FORMAT, __version__) else None
+    return cachefile.read_versioned(path, CACHE_FORMAT)
 
 
 def _write_cache(path: Path, value: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((CACHE_FORMAT, __version__, value)))
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass
+    cachefile.write_versioned(path, CACHE_FORMAT, value)
 
 
 def _rows_of(findings: list[Finding]) -> list[tuple]:

@@ -17,10 +17,9 @@ instance may render many pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
-import marshal
-import os
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -30,7 +29,8 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from toulmin import __version__, apa, cite, statpages
+from toulmin import __version__, apa, cachefile, cite, statpages
+from toulmin.citemodel import Citation, CiteItem
 from toulmin.project import Project, Settings
 from toulmin.statref import StatRef, find_stat_refs
 
@@ -69,7 +69,13 @@ class ToulminExtension(Extension):
         self._sort_keys: dict[str, tuple] = {}
         self._citations: dict[tuple, str] = {}
         self._found: dict[str, list] = {}
+        #: citations found in earlier builds, by the hash of the text they were found in
+        self._found_disk: dict[bytes, tuple] = {}
+        self._found_used: dict[bytes, tuple] = {}
+        self._loaded_sizes: tuple[int, ...] = ()
+        self._retracted: frozenset[str] | None = None
         self._lists: dict[tuple, str] = {}
+        self._link_parts: dict[str, tuple[str, str]] = {}
         self._refs: dict | None = None
         self.reset()
 
@@ -95,31 +101,39 @@ class ToulminExtension(Extension):
         h.update(repr(sorted(project.year_suffixes().items())).encode())
         return project.cache_path / f"render-{h.hexdigest()}.marshal"
 
+    def _found_cache_file(self) -> Path:
+        return self.project.cache_path / f"citations-{__version__}.marshal"
+
     def load_render_cache(self) -> None:
-        """Reuse the renderings of the last build when the references have not changed."""
-        try:
-            data = marshal.loads(self._render_cache_file().read_bytes())
+        """Reuse the renderings of the last build when the references have not changed,
+        and the citations found in each unchanged text."""
+        found = cachefile.read(self._found_cache_file())
+        if isinstance(found, dict):
+            self._found_disk = found
+        data = cachefile.read(self._render_cache_file())
+        if isinstance(data, tuple) and len(data) == 4:
             texts, htmls, sort_keys, citations = data
-        except (OSError, EOFError, ValueError, TypeError):
-            return
-        self._texts.update(texts)
-        self._htmls.update(htmls)
-        self._sort_keys.update(sort_keys)
-        self._citations.update(citations)
+            self._texts.update(texts)
+            self._htmls.update(htmls)
+            self._sort_keys.update(sort_keys)
+            self._citations.update(citations)
+        self._loaded_sizes = self._render_sizes()
+
+    def _render_sizes(self) -> tuple[int, ...]:
+        return (len(self._texts), len(self._htmls), len(self._sort_keys), len(self._citations))
 
     def save_render_cache(self) -> None:
+        """Keep this build's renderings (only when it added any) and the citations found in
+        the texts it rendered."""
+        if self._found_used != self._found_disk:
+            cachefile.write(self._found_cache_file(), self._found_used)
+        if self._render_sizes() == self._loaded_sizes:
+            return
         path = self._render_cache_file()
-        data = marshal.dumps((self._texts, self._htmls, self._sort_keys, self._citations))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("render-*.marshal"):
-                if old != path:
-                    old.unlink(missing_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        except OSError:
-            pass
+        for old in path.parent.glob("render-*.marshal"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        cachefile.write(path, (self._texts, self._htmls, self._sort_keys, self._citations))
 
     # -- Python-Markdown hooks -------------------------------------------------------------
 
@@ -138,6 +152,8 @@ class ToulminExtension(Extension):
         self.cited: dict[str, None] = {}
         self.counts: dict[str, int] = {}
         self.has_directive = False
+        #: the reference list the last page conversion appended (None for none)
+        self.page_list: str | None = None
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -164,17 +180,22 @@ class ToulminExtension(Extension):
         return body
 
     def link(self, key: str, inner: str) -> str:
-        if key not in self.entries():
-            return inner
+        parts = self._link_parts.get(key)
+        if parts is None:
+            if key not in self.entries():
+                return inner
+            ident = anchor(key)
+            title = html.escape(self.title_for(key), quote=True)
+            parts = self._link_parts[key] = (
+                f'<a class="toulmin-cite" id="cite-{ident[4:]}-',
+                f'" href="#{ident}" title="{title}">')
         self.cited.setdefault(key, None)
         n = self.counts[key] = self.counts.get(key, 0) + 1
-        ident = f"cite-{anchor(key)[4:]}-{n}"
-        title = html.escape(self.title_for(key), quote=True)
-        return (f'<a class="toulmin-cite" id="{ident}" href="#{anchor(key)}" '
-                f'title="{title}">{inner}</a>')
+        return f"{parts[0]}{n}{parts[1]}{inner}</a>"
 
     def render_citation(self, citation, source: str = "") -> str | None:
-        """The citation's HTML; ``source`` (its Markdown text) keys a per-build cache.
+        """The citation's HTML (``citation`` a ``Citation`` or packed by
+        ``find_citations``); ``source`` (its Markdown text) keys a per-build cache.
 
         The blog plugin renders each post's excerpt once per index, category and archive
         page, so the same citations come back many times. The APA rendering is cached with
@@ -182,11 +203,17 @@ class ToulminExtension(Extension):
         are filled in for each page.
         """
         entries = self.entries()
-        if citation.narrative and not all(k in entries for k in citation.keys):
+        if isinstance(citation, tuple):  # packed by find_citations
+            narrative, keys = citation[0], tuple(i[0] for i in citation[5])
+        else:
+            narrative, keys = citation.narrative, citation.keys
+        if narrative and not all(k in entries for k in keys):
             return None  # a social-media handle or an unknown key: left as written
-        cache_key = (source, citation.narrative) if source else None
+        cache_key = (source, narrative) if source else None
         template = self._citations.get(cache_key) if cache_key else None
         if template is None:
+            if isinstance(citation, tuple):
+                citation = _unpack_citations((citation,))[0]
             template = apa.render_citation(citation, self.cited_refs(citation.keys),
                                            self.project.year_suffixes(), html=True,
                                            link=_mark_link)
@@ -243,8 +270,6 @@ class ToulminExtension(Extension):
         if res is None:
             return f'<p><strong class="toulmin-missing">unknown statistic {html.escape(name)}' \
                    "</strong></p>"
-        from toulmin.citemodel import Citation, CiteItem
-
         keys = [k for k in res.sources if k in self.entries()]
         cites = ""
         if keys:
@@ -258,11 +283,19 @@ class ToulminExtension(Extension):
                                                               self.page_url)))
         return statpages.page_html(res, cites, package, quoted_in)
 
-    def find_citations(self, text: str):
-        """``cite.find_citations``, remembered per text: excerpts re-render whole posts."""
+    def find_citations(self, text: str) -> tuple:
+        """``cite.find_citations`` as packed tuples (``_pack_citations``), remembered per
+        text (excerpts re-render whole posts) and between builds by the text's hash (an
+        unchanged post is not parsed again)."""
         found = self._found.get(text)
         if found is None:
-            found = self._found[text] = cite.find_citations(text)
+            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                     digest_size=16).digest()
+            found = self._found_disk.get(digest)
+            if found is None:
+                found = _pack_citations(cite.find_citations(text))
+            self._found_used[digest] = found
+            self._found[text] = found
         return found
 
     def _sort_key(self, ref) -> tuple:
@@ -281,18 +314,21 @@ class ToulminExtension(Extension):
         return found
 
     def is_retracted(self, key: str) -> bool:
-        """Whether the registry lock records ``key`` as retracted (read, never fetched)."""
-        from toulmin.checks.registry import lock_status
+        """Whether the registry lock records ``key`` as retracted (read once per build,
+        never fetched)."""
+        if self._retracted is None:
+            from toulmin.checks.registry import retracted_keys
 
-        rec = lock_status(key, self.project.root)
-        return bool(rec and rec.get("retracted"))
+            self._retracted = retracted_keys(self.project.root)
+        return key in self._retracted
 
     def references_link(self) -> str:
         """A link from a page's reference list to the site-wide one ('' without a page)."""
         url = self.getConfig("references_url")
-        if not url or not self.page_url or _relative(url, self.page_url) in ("", "./"):
+        href = _relative(url, self.page_url) if url and self.page_url else ""
+        if href in ("", "./"):
             return ""
-        return (f'<a class="toulmin-allrefs" href="{html.escape(_relative(url, self.page_url))}">'
+        return (f'<a class="toulmin-allrefs" href="{html.escape(href)}">'
                 "All references on this site</a>")
 
     def _reference_list(self, keys, *, backlinks: bool = False) -> str:
@@ -329,6 +365,18 @@ EXCERPT_SEPARATOR = "<!-- more -->"
 RETRACTED_BADGE = ' <span class="toulmin-retracted">Retracted</span>'
 
 
+def _pack_citations(found) -> tuple:
+    """Citations as nested tuples of plain values, for marshal."""
+    return tuple((c.narrative, c.start, c.end, c.line, c.column,
+                  tuple((i.key, i.prefix, i.locator, i.suffix, i.suppress_author, i.line,
+                         i.column) for i in c.items)) for c in found)
+
+
+def _unpack_citations(packed: tuple) -> list[Citation]:
+    return [Citation(tuple(CiteItem(*i) for i in items), narrative, start, end, line, column)
+            for narrative, start, end, line, column, items in packed]
+
+
 def _is_excerpt(md) -> bool:
     """True when Material's blog plugin is rendering a post's excerpt."""
     return "excerpt" in md.treeprocessors
@@ -341,6 +389,7 @@ def _mark_link(key: str, inner: str) -> str:
     return f"\x02{key}\x03{inner}\x04"
 
 
+@functools.lru_cache(maxsize=65536)
 def _relative(url: str, page_url: str) -> str:
     """``url`` (from the site root) relative to the page at ``page_url``, keeping a final /."""
     if not page_url:
@@ -380,7 +429,7 @@ class CitationPreprocessor(Preprocessor):
         if _is_excerpt(self.md):
             cut = text.find(EXCERPT_SEPARATOR)
             limit = cut if cut >= 0 else limit
-        spans = [(c.start, c.end, c) for c in self.ext.find_citations(text)]
+        spans = [(c[1], c[2], c) for c in self.ext.find_citations(text)]
         if "stat" in text:
             spans += [(r.start, r.end, r) for r in find_stat_refs(text)]
             spans.sort(key=lambda t: t[0])
@@ -435,7 +484,8 @@ class ReferencesTreeprocessor(Treeprocessor):
             etree.SubElement(section, "p", {"class": "toulmin-allrefs"}).text = \
                 self.md.htmlStash.store(link)
         holder = etree.SubElement(section, "p")
-        holder.text = self.md.htmlStash.store(ext.reference_list(list(ext.cited)))
+        ext.page_list = ext.reference_list(list(ext.cited))
+        holder.text = self.md.htmlStash.store(ext.page_list)
 
 
 _CHART_LINE = re.compile(
@@ -457,7 +507,7 @@ class ChartPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        if not any("charts/" in line for line in lines):
+        if "charts/" not in "\n".join(lines):
             return lines
         out, fence = [], ""
         for line in lines:

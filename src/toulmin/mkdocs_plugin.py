@@ -6,6 +6,7 @@ Event handlers appear in the order MkDocs calls them; each delegates to the core
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import posixpath
@@ -13,13 +14,13 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from toulmin import preview, statpages
+from toulmin import preview, standins, statpages
 from toulmin.markdown_ext import ToulminExtension
 from toulmin.mkdocs_config import ToulminConfig
-from toulmin.project import Project, Settings
+from toulmin.project import Project, Settings, file_key
 
 log = logging.getLogger("mkdocs.plugins.toulmin")
 
@@ -36,6 +37,11 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.serving = False
         #: this build's findings by document path (for the banners under serve)
         self.page_findings: dict[str, list] = {}
+        #: page -> its References section, while held out of the page (see on_page_content)
+        self._held: dict[str, str] = {}
+        self._frozen = False
+        #: page -> (its reference list, the text-only list that stands in for it)
+        self._lists: dict[str, tuple[str, str]] = {}
 
     # Defining on_startup keeps this instance across rebuilds under serve (MkDocs >= 1.4),
     # which is why on_config resets every per-build field and reloads the project.
@@ -49,6 +55,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.extension = None
         self.post_files = {}
         self.page_findings = {}
+        self._held = {}
+        self._ref_lists = {}
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -69,8 +77,12 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                 print(f.format(), file=sys.stderr, flush=True)
             self.page_findings = preview.by_document(self.project, findings)
         else:
+            show_warnings = log.isEnabledFor(logging.INFO)
             for f in findings:
-                (log.error if f.is_error else log.info)(f.format())
+                if f.is_error:
+                    log.error(f.format())
+                elif show_warnings:
+                    log.info(f.format())
         if errors and not self.serving:
             raise PluginError(
                 f"toulmin: {len(errors)} error{'s' * (len(errors) != 1)} in citations or "
@@ -80,6 +92,12 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             project=self.project, references_title=self.config.references_title
         )
         self.extension.load_render_cache()
+        # The project lives for the whole build: keep the collector from walking its
+        # objects again at every full collection (a fifth of the plugin's cost at 1,000
+        # posts). Not under serve, where each rebuild loads a new project.
+        if not self.serving and not self._frozen:
+            gc.freeze()
+            self._frozen = True
         config.markdown_extensions.append(self.extension)
         return config
 
@@ -104,7 +122,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             file = File.generated(config, src_uri, abs_src_path=str(path),
                                   inclusion=InclusionLevel.INCLUDED)
             files.append(file)
-            self.post_files[os.path.realpath(path)] = file
+            self.post_files[file_key(path)] = file
         return files
 
     def _add_charts(self, files, config) -> None:
@@ -145,9 +163,9 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         by_source = dict(self.post_files)
         for f in files.documentation_pages():
             if f.abs_src_path:
-                by_source[os.path.realpath(f.abs_src_path)] = f
+                by_source[file_key(f.abs_src_path)] = f
         for doc in self.project.documents:
-            f = by_source.get(os.path.realpath(doc.abs_path))
+            f = by_source.get(file_key(doc.abs_path))
             if f is not None:
                 self.extension.urls[doc.path] = _site_path(f.url)
         return nav
@@ -157,12 +175,31 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             self.extension.page_url = _site_path(page.file.url)
         return markdown
 
+    # While the blog plugin counts a post's reading time (priority 0) the post stands in
+    # without its References section and with its citation links as comments
+    # (toulmin.standins); all is back before the feeds (priority -75) read the page.
+    @event_priority(100)
+    def _hold_for_reading_time(self, html, *, page, config, files):
+        ext = self.extension
+        if ext is None:
+            return html
+        ref_list, ext.page_list = ext.page_list, None
+        self._ref_lists[page.file.src_uri] = ref_list
+        html, self._held[page.file.src_uri] = standins.for_reading_time(html, ref_list)
+        return html
+
     # Under serve, a page with findings shows them in a banner above its content.
-    def on_page_content(self, html, *, page, config, files):
+    @event_priority(-50)
+    def _restore_after_reading_time(self, html, *, page, config, files):
+        held = self._held.pop(page.file.src_uri, None)
+        if held is not None:
+            html = self._restore(html, held, page)
         if not self.serving or not self.page_findings or not page.file.abs_src_path:
             return html
-        found = self.page_findings.get(os.path.realpath(page.file.abs_src_path))
+        found = self.page_findings.get(file_key(page.file.abs_src_path))
         return preview.banner(found) + html if found else html
+
+    on_page_content = CombinedEvent(_hold_for_reading_time, _restore_after_reading_time)
 
     # Each post's "Cite this post" data and Scholar/Open Graph tags (read by overrides/),
     # and its full text for the Atom feed; a fresh collector per build.
@@ -173,13 +210,47 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
             self.post_outputs = PostOutputs(self.project, self.post_files)
 
-    def on_page_context(self, context, *, page, config, nav):
+    # While the search plugin indexes a page (priority 0) it stands in with its reference
+    # list as text only and its citation links as comments: the same index from far fewer
+    # tags (toulmin.standins). The full page is back before it is written.
+    @event_priority(100)
+    def _context_first(self, context, *, page, config, nav):
         if getattr(self, "post_outputs", None) is not None:
-            self.post_outputs.page_context(page, config)
+            self.post_outputs.page_context(page, config)  # reads the full page
+        if self.extension is not None and page.content:
+            ref_list = self._ref_lists.get(page.file.src_uri)
+            page.content, self._held[page.file.src_uri] = standins.for_search(page.content,
+                                                                              ref_list)
         return context
+
+    @event_priority(-50)
+    def _context_last(self, context, *, page, config, nav):
+        held = self._held.pop(page.file.src_uri, None)
+        if held is not None and page.content:
+            page.content = self._restore(page.content, held, page)
+        return context
+
+    on_page_context = CombinedEvent(_context_first, _context_last)
+
+    @staticmethod
+    def _restore(html: str, held, page) -> str:
+        try:
+            return standins.restore(html, held)
+        except standins.StandInLost as exc:
+            raise PluginError(f"toulmin: {page.file.src_uri}: {exc}; a plugin running between "
+                              "toulmin's early and late handlers changed the page") from None
+
+    def _unfreeze(self) -> None:
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
+
+    def on_build_error(self, *, error):
+        self._unfreeze()
 
     # Keep this build's renderings for the next one.
     def on_post_build(self, *, config):
+        self._unfreeze()
         if self.extension is not None:
             self.extension.save_render_cache()
         # Each post's references as BibTeX, and feed_atom.xml.

@@ -8,15 +8,16 @@ and fields from the reference base.
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Iterable
 
 from toulmin.findings import Finding
 
 
 def by_document(project, findings: Iterable[Finding]) -> dict[str, list[Finding]]:
-    """Findings grouped by the real path of the Markdown document they are about."""
-    paths = {d.path: os.path.realpath(d.abs_path) for d in project.documents}
+    """Findings grouped by the Markdown document they are about (by ``file_key``)."""
+    from toulmin.project import file_key
+
+    paths = {d.path: file_key(d.abs_path) for d in project.documents}
     out: dict[str, list[Finding]] = {}
     for f in findings:
         real = paths.get(f.path)

@@ -11,14 +11,14 @@ hash, so a warm ``toulmin check`` only reads and hashes files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import marshal
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__
+from toulmin import __version__, cachefile
 from toulmin.bib import Bibliography, load
 from toulmin.findings import ERROR, WARNING, Finding, sort_findings
 
@@ -246,9 +246,21 @@ class Project:
     def year_suffixes(self) -> dict[str, str]:
         """APA year suffixes decided across the whole site (2021a, 2021b)."""
         if self._suffixes is None:
-            from toulmin import apa
+            keys = self.cited_keys()
+            h = hashlib.blake2b(digest_size=16)
+            h.update(f"{__version__}\0{self.bib.digest}\0{chr(0).join(keys)}".encode())
+            ident = h.hexdigest()
+            cache_file = self.cache_path / "suffixes.marshal"
+            found = cachefile.read(cache_file) if self.bib.digest else None
+            if isinstance(found, tuple) and len(found) == 2 and found[0] == ident:
+                suffixes = found[1]
+            else:
+                from toulmin import apa
 
-            self._suffixes = apa.year_suffixes(self.bib.entries[k] for k in self.cited_keys())
+                suffixes = apa.year_suffixes(self.bib.entries[k] for k in keys)
+                if self.bib.digest:  # a bibliography read from a file (and so hashed)
+                    cachefile.write(cache_file, (ident, suffixes))
+            self._suffixes = suffixes
         return self._suffixes
 
     def citing_documents(self) -> dict[str, list[Document]]:
@@ -259,6 +271,22 @@ class Project:
             for key in doc.cited:
                 out.setdefault(key, []).append(doc)
         return out
+
+
+def file_key(path: str | os.PathLike) -> str:
+    """One key for every path to a file: the real path of its folder, and its name.
+
+    Pages and documents reach the same file by different paths (``posts/`` is added to the
+    blog from outside ``docs/``); resolving each folder once, not each file, keeps this
+    cheap for a thousand posts.
+    """
+    head, tail = os.path.split(os.path.abspath(path))
+    return os.path.join(_real_folder(head), tail)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -281,7 +309,7 @@ def _markdown_files(folder: Path) -> Iterable[Path]:
 def _bib_identity(bib: Bibliography) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
-    for key, (year, names, doi) in bib.index.items():
+    for key, (year, names, doi, *_) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
     return h.hexdigest()
 
@@ -303,20 +331,14 @@ def _finding_tuple(f: Finding) -> tuple:
 
 
 def _read_check_cache(path: Path, bib_id: str) -> dict[str, tuple]:
-    try:
-        fmt, ident, docs = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+    found = cachefile.read(path)
+    if not isinstance(found, tuple) or len(found) != 3:
         return {}
-    if fmt != CHECK_CACHE_FORMAT or ident != bib_id:
+    fmt, ident, docs = found
+    if fmt != CHECK_CACHE_FORMAT or ident != bib_id or not isinstance(docs, dict):
         return {}
     return docs
 
 
 def _write_check_cache(path: Path, bib_id: str, docs: dict[str, tuple]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((CHECK_CACHE_FORMAT, bib_id, docs)))
-        tmp.replace(path)
-    except OSError:
-        pass
+    cachefile.write(path, (CHECK_CACHE_FORMAT, bib_id, docs))

@@ -20,14 +20,13 @@ a warm ``toulmin check`` imports neither the scripts nor pandas.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__
+from toulmin import cachefile
 from toulmin.estimate import Estimate
 
 CACHE_FORMAT = 2
@@ -369,18 +368,9 @@ def _result_from_record(rec) -> Result:
 
 
 def _read_cache(path: Path) -> dict:
-    try:
-        fmt, version, data = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return data if fmt == CACHE_FORMAT and version == __version__ else {}
+    found = cachefile.read_versioned(path, CACHE_FORMAT)
+    return found if isinstance(found, dict) else {}
 
 
 def _write_cache(path: Path, data: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((CACHE_FORMAT, __version__, data)))
-        tmp.replace(path)
-    except (OSError, ValueError):
-        pass
+    cachefile.write_versioned(path, CACHE_FORMAT, data)

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import build, copy_site
-
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -27,11 +25,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    site = copy_site(tmp_path_factory.mktemp("browser-site"))
-    proc = build(site, site / "out")
-    assert proc.returncode == 0, proc.stderr
-    handler = functools.partial(_QuietHandler, directory=str(site / "out"))
+def site_url(built):
+    handler = functools.partial(_QuietHandler, directory=str(built))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -63,37 +63,39 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
     out: list[Finding] = []
     path = bib.path
     retracted: dict[str, dict] = {}
-    for key, ref in bib.entries.items():
-        doi = ref.doi
-        rec = records.get(key)
-        if not doi:
+    # The index has each entry's DOI, line and hash: an entry is decoded only to quote it.
+    for key, (_year, _names, doi_lower, line, digest) in bib.index.items():
+        if not doi_lower:
             continue
-        line = ref.line_of("doi")
-        if rec is None or str(rec.get("doi", "")).lower() != doi.lower():
-            out.append(Finding(path, ref.line, 1, "REF001", WARNING,
-                               f"entry '{key}' (doi {doi}) has no record in {lock_path_rel}",
+        rec = records.get(key)
+        if rec is None or str(rec.get("doi", "")).lower() != doi_lower:
+            out.append(Finding(path, line, 1, "REF001", WARNING,
+                               f"entry '{key}' (doi {bib.entries[key].doi}) has no record in "
+                               f"{lock_path_rel}",
                                "run 'toulmin verify-refs' and commit the lock file"))
             continue
-        if rec.get("hash") != ref.hash:
-            out.append(Finding(path, ref.line, 1, "REF002", WARNING,
+        if rec.get("hash") != digest:
+            out.append(Finding(path, line, 1, "REF002", WARNING,
                                f"entry '{key}' changed since it was verified "
                                f"({rec.get('checked', 'unknown date')})",
                                "run 'toulmin verify-refs' and commit the lock file"))
             continue
         verdict = rec.get("verdict")
         if verdict == "mismatch":
-            out.append(Finding(path, ref.line, 1, "REF003", ERROR,
+            out.append(Finding(path, line, 1, "REF003", ERROR,
                                f"entry '{key}' differs from the registry's record of doi "
-                               f"{doi}: {_diff_text(rec.get('differences') or [])}",
+                               f"{bib.entries[key].doi}: "
+                               f"{_diff_text(rec.get('differences') or [])}",
                                "correct the entry (or the DOI), then run "
                                "'toulmin verify-refs'"))
         elif verdict == "not_found":
-            out.append(Finding(path, line, 1, "REF004", ERROR,
-                               f"the DOI {doi} of entry '{key}' is not registered",
+            out.append(Finding(path, bib.entries[key].line_of("doi"), 1, "REF004", ERROR,
+                               f"the DOI {bib.entries[key].doi} of entry '{key}' is not "
+                               "registered",
                                "check the DOI (is it truncated?), then run "
                                "'toulmin verify-refs'"))
         elif verdict == "unchecked":
-            out.append(Finding(path, ref.line, 1, "REF006", WARNING,
+            out.append(Finding(path, line, 1, "REF006", WARNING,
                                f"entry '{key}' could not be checked against the registry: "
                                f"{rec.get('error', 'unknown error')}",
                                "run 'toulmin verify-refs' again"))
@@ -131,11 +133,23 @@ def _retraction_findings(retracted: dict[str, dict],
 def lock_status(key: str, root: str | os.PathLike = ".",
                 lock_path_rel: str = lock.LOCK_NAME) -> dict | None:
     """The lock record of ``key`` (verdict, retracted, notice...), or None; cached by mtime."""
+    rec = _lock_records(root, lock_path_rel).get(key)
+    return dict(rec) if rec is not None else None
+
+
+def retracted_keys(root: str | os.PathLike = ".",
+                   lock_path_rel: str = lock.LOCK_NAME) -> frozenset[str]:
+    """The keys the lock records as retracted."""
+    return frozenset(k for k, rec in _lock_records(root, lock_path_rel).items()
+                     if rec.get("retracted"))
+
+
+def _lock_records(root: str | os.PathLike, lock_path_rel: str) -> dict[str, dict]:
     path = Path(root) / lock_path_rel
     try:
         mtime = path.stat().st_mtime
     except OSError:
-        return None
+        return {}
     ident = (str(path.resolve()), mtime)
     records = _STATUS_CACHE.get(ident)
     if records is None:
@@ -145,5 +159,4 @@ def lock_status(key: str, root: str | os.PathLike = ".",
             records = {}
         _STATUS_CACHE.clear()
         _STATUS_CACHE[ident] = records
-    rec = records.get(key)
-    return dict(rec) if rec is not None else None
+    return records
