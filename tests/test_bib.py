@@ -7,6 +7,7 @@ expected counts come from its survey, made with bibtexparser 2.1.0 itself.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -197,3 +198,69 @@ def test_toulmin_check_never_crashes_on_a_corpus_file(row, tmp_path, run_cli):
         assert code == 1
     for line in out.splitlines():
         assert re.match(r"^references\.bib:\d+:\d+: [A-Z]+\d{3} ", line), line
+
+
+BIG = CORPUS / "zotero-bbt-import" / "Unabbreviate on import #1436-1.bib"  # 223 kB
+TWO_CPUS = len(os.sched_getaffinity(0)) >= 2 if hasattr(os, "sched_getaffinity") else False
+
+
+@pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"), reason="needs fork and 2 CPUs")
+def test_a_large_uncached_file_is_parsed_in_a_second_process(tmp_path, monkeypatch):
+    assert BIG.stat().st_size >= bib.BACKGROUND_MIN_BYTES
+    here = bib.load(BIG, display="big.bib")
+    pending = bib.load_in_background(BIG, cache_dir=tmp_path, display="big.bib")
+    assert pending.background
+    # what comes back is the cache the child wrote: the parent parses nothing
+    monkeypatch.setattr(bib, "parse_string", _no_parsing)
+    there = pending.result()
+    assert not pending.background
+    assert list(there.entries) == list(here.entries) and len(here) > 500
+    for key in list(here.entries)[::23]:
+        assert there[key] == here[key]
+    assert there.findings == here.findings
+    # a second load finds the cache: no second process
+    assert not bib.load_in_background(BIG, cache_dir=tmp_path, display="big.bib").background
+
+
+@pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"), reason="needs fork and 2 CPUs")
+def test_a_child_that_cannot_write_the_cache_leaves_the_parse_to_the_parent(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    pending = bib.load_in_background(BIG, cache_dir=blocked, display="big.bib")
+    assert pending.background
+    assert list(pending.result().entries) == list(bib.load(BIG, display="big.bib").entries)
+
+
+def test_small_files_and_threaded_hosts_load_in_process(tmp_path, monkeypatch):
+    small = tmp_path / "r.bib"
+    small.write_text("@misc{a, title={One}}\n")
+    assert not bib.load_in_background(small, cache_dir=tmp_path / "c").background
+    monkeypatch.setattr(bib, "_can_fork", lambda: False)  # e.g. under mkdocs serve's threads
+    pending = bib.load_in_background(BIG, cache_dir=tmp_path / "c", display="big.bib")
+    assert not pending.background and len(pending.result()) > 500
+
+
+def _no_parsing(*args, **kwargs):
+    raise AssertionError("the parent must read the child's cache, not parse")
+
+
+@pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"), reason="needs fork and 2 CPUs")
+def test_a_check_gives_the_same_findings_whether_the_bib_loads_beside_it_or_not(
+        tmp_path, monkeypatch):
+    from toulmin.project import Project
+
+    keys = list(bib.load(BIG).entries)[:3]
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "a.md").write_text(
+        f"As @{keys[0]} and [see @{keys[1]}, p. 3; @{keys[2]}] argue, and @nokey2020 too.\n"
+        "Smith (1999) found 42% of it.\n")
+    (tmp_path / "references.bib").write_bytes(BIG.read_bytes())
+    beside = Project.load(tmp_path)
+    # the documents were scanned while the other process parsed the file
+    assert all(d.scan is not None for d in beside.documents)
+    found = beside.check()
+    assert all(d.scan is None for d in beside.documents)
+    assert {f.code for f in found} >= {"CIT001", "BIB007"}
+    monkeypatch.setattr(bib, "_can_fork", lambda: False)
+    (tmp_path / ".cache").rename(tmp_path / ".cache-old")
+    assert Project.load(tmp_path).check() == found

@@ -12,9 +12,11 @@ the file's content hash (``load(..., cache_dir=...)``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import marshal
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -269,8 +271,7 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
         )
     cache_file = None
     if cache_dir is not None:
-        digest = hashlib.sha256(data + __version__.encode() + shown.encode()).hexdigest()
-        cache_file = Path(cache_dir) / f"bib-{digest[:32]}.marshal"
+        cache_file = _cache_file(data, shown, cache_dir)
         try:
             cached = Bibliography.from_cache(cache_file.read_bytes())
         except OSError:
@@ -282,6 +283,85 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
     if cache_file is not None:
         _write_cache(cache_file, bib)
     return bib
+
+
+class PendingLoad:
+    """A ``load`` that may be running in a second process (``load_in_background``)."""
+
+    def __init__(self, path: Path, cache_dir, display: str | None, pid: int | None = None,
+                 bib: Bibliography | None = None):
+        self._args = (path, cache_dir, display)
+        self._pid = pid
+        self._bib = bib
+
+    @property
+    def background(self) -> bool:
+        """True while another process is parsing the file."""
+        return self._pid is not None
+
+    def result(self) -> Bibliography:
+        """The bibliography: read from the cache the other process wrote, or parsed here
+        if it wrote none (it failed, or the cache folder is read-only)."""
+        if self._bib is None:
+            if self._pid is not None:
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(self._pid, 0)
+                self._pid = None
+            path, cache_dir, display = self._args
+            self._bib = load(path, cache_dir=cache_dir, display=display)
+        return self._bib
+
+
+#: below this size a file parses faster than a second process starts
+BACKGROUND_MIN_BYTES = 200_000
+
+
+def load_in_background(path: str | Path, *, cache_dir: str | Path | None,
+                       display: str | None = None) -> PendingLoad:
+    """``load``, in a second process when that saves time, so the caller can read and scan
+    its documents meanwhile: a large file that is not in the cache, a second CPU, and a
+    process that can fork safely (no threads). The child parses the file and writes the
+    cache; ``result()`` waits for it and reads the cache. Otherwise loads here and now.
+    """
+    path = Path(path)
+    if cache_dir is None or not _can_fork() or _cached(path, cache_dir, display):
+        return PendingLoad(path, cache_dir, display,
+                           bib=load(path, cache_dir=cache_dir, display=display))
+    pid = os.fork()
+    if pid == 0:  # the child: parse, write the cache, and leave without cleaning up
+        code = 1
+        try:
+            load(path, cache_dir=cache_dir, display=display)
+            code = 0
+        finally:
+            os._exit(code)
+    return PendingLoad(path, cache_dir, display, pid=pid)
+
+
+def _can_fork() -> bool:
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cpus or 1) >= 2
+
+
+def _cached(path: Path, cache_dir: str | Path, display: str | None) -> bool:
+    """True when ``load`` would read ``path`` from the cache (or it is small or unreadable,
+    when there is nothing to gain)."""
+    try:
+        if path.stat().st_size < BACKGROUND_MIN_BYTES:
+            return True
+        data = path.read_bytes()
+    except OSError:
+        return True
+    return _cache_file(data, display or path.as_posix(), cache_dir).exists()
+
+
+def _cache_file(data: bytes, shown: str, cache_dir: str | Path) -> Path:
+    digest = hashlib.sha256(data + __version__.encode() + shown.encode()).hexdigest()
+    return Path(cache_dir) / f"bib-{digest[:32]}.marshal"
 
 
 def _write_cache(cache_file: Path, bib: Bibliography) -> None:
@@ -317,7 +397,6 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
     strings: dict[str, str] = dict(_MONTH_NAMES)
     raw_entries: list[tuple] = []
     seen_keys: dict[str, int] = {}
-    line_starts = _line_starts(text)
 
     for block in lib.blocks:
         line = (block.start_line or 0) + 1
@@ -358,7 +437,6 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
             values[name] = _resolve_value(str(f.value), strings)
             lines[name] = (f.start_line or 0) + 1 if f.start_line is not None else line
         resolved[block.key] = (block.entry_type.lower(), values, lines, line)
-    del line_starts
 
     # Second pass: crossref inheritance (BibTeX's same-name rule and biblatex's
     # title -> booktitle mapping for parts of books and proceedings).
@@ -418,10 +496,6 @@ def _failed_block_finding(path: str, block, line: int) -> Finding:
         detail = "syntax error"
     return Finding(path, line, 1, "BIB001", ERROR, f"cannot parse {what}: {detail}",
                    "check the braces, quotes and commas of this entry")
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def _resolve_value(value: str, strings: Mapping[str, str]) -> str:

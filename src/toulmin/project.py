@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toulmin import __version__, cachefile
-from toulmin.bib import Bibliography, load
+from toulmin.bib import Bibliography, load_in_background
 from toulmin.findings import ERROR, WARNING, Finding, sort_findings
 
 CACHE_DIR = ".cache/toulmin"
@@ -50,6 +50,8 @@ class Document:
     cited: list[str] = field(default_factory=list)
     #: statistics quoted, in order of first quotation, filled by the check
     stats: list[str] = field(default_factory=list)
+    #: what of the check needs no reference base, when done early (``_scan_document``)
+    scan: tuple | None = None
 
 
 def _read_doc(root: Path, path: Path) -> Document | None:
@@ -86,8 +88,8 @@ class Project:
         root = Path(root).resolve()
         settings = settings or Settings()
         bib_path = root / settings.bibliography
-        bib = load(bib_path, cache_dir=root / settings.cache_dir,
-                   display=_rel(bib_path, root))
+        pending = load_in_background(bib_path, cache_dir=root / settings.cache_dir,
+                                     display=_rel(bib_path, root))
         if documents is None:
             paths = list(_markdown_files(root / settings.posts_dir))
             paths += list(_markdown_files(root / settings.docs_dir))
@@ -98,7 +100,12 @@ class Project:
         for p in paths:
             unique.setdefault(os.path.normpath(p), None)
         docs = [d for d in (_read_doc(root, Path(p)) for p in unique) if d is not None]
-        return cls(root, settings, bib, docs)
+        if pending.background:
+            # Another process is parsing the reference base: meanwhile, the part of each
+            # document's checks that does not need it.
+            for doc in docs:
+                doc.scan = _scan_document(doc)
+        return cls(root, settings, pending.result(), docs)
 
     @property
     def cache_path(self) -> Path:
@@ -156,12 +163,11 @@ class Project:
 
     def _check_document(self, doc: Document, stats) -> list[Finding]:
         """Every check of one Markdown document; fills ``doc.cited`` and ``doc.stats``."""
-        from toulmin import cite
         from toulmin.checks.citations import check_markdown
-        from toulmin.checks.statistics import check_stat_refs, check_unsupported_numbers
-        from toulmin.statref import find_stat_refs
+        from toulmin.checks.statistics import check_stat_refs
 
-        scanned = cite.scan(doc.text)
+        scanned, refs, unsupported = doc.scan or _scan_document(doc)
+        doc.scan = None
         out = check_markdown(doc.path, doc.text, self.bib, scanned=scanned)
         seen: dict[str, None] = {}
         for c in (*scanned.citations, *scanned.nested):
@@ -169,7 +175,6 @@ class Project:
                 if item.key in self.bib.entries:
                     seen.setdefault(item.key, None)
         doc.cited = list(seen)
-        refs = find_stat_refs(doc.text, scanned.masked)
         doc.stats = list(dict.fromkeys(r.name for r in refs))
         if refs and stats is not None:
             out.extend(check_stat_refs(doc.path, doc.text, stats, refs))
@@ -177,9 +182,7 @@ class Project:
             out.extend(Finding(doc.path, r.line, r.column, "STA001", ERROR,
                                f"unknown statistic '{r.name}': the site has no scripts/ folder")
                        for r in refs)
-        spans = [(c.start, c.end) for c in scanned.citations]
-        spans += [(r.start, r.end) for r in refs]
-        out.extend(check_unsupported_numbers(doc.path, scanned.masked, spans))
+        out.extend(unsupported)
         return out
 
     # -- data and statistics -----------------------------------------------------------------
@@ -271,6 +274,20 @@ class Project:
             for key in doc.cited:
                 out.setdefault(key, []).append(doc)
         return out
+
+
+def _scan_document(doc: Document) -> tuple:
+    """The checks of a document that need no reference base: its citations and masked
+    prose (``cite.scan``), its quoted statistics, and its figures without support (STA005)."""
+    from toulmin import cite
+    from toulmin.checks.statistics import check_unsupported_numbers
+    from toulmin.statref import find_stat_refs
+
+    scanned = cite.scan(doc.text)
+    refs = find_stat_refs(doc.text, scanned.masked)
+    spans = [(c.start, c.end) for c in scanned.citations]
+    spans += [(r.start, r.end) for r in refs]
+    return scanned, refs, check_unsupported_numbers(doc.path, scanned.masked, spans)
 
 
 def file_key(path: str | os.PathLike) -> str:
