@@ -186,9 +186,9 @@ class Bibliography:
         self.strings = strings or {}
         if index is None:
             index = {r.key: (r.year, tuple(n.full_family for n in (r.authors or r.editors)),
-                             r.doi.lower(), r.line, r.hash) for r in entries.values()}
-        #: key -> (year, family names, lower-case DOI, line, content hash): what the checks
-        #: of every entry need, without decoding the entries
+                             r.doi, r.line, r.hash) for r in entries.values()}
+        #: key -> (year, family names, DOI, line, content hash): what the checks of every
+        #: entry need, without decoding the entries
         self.index = index
         self.index = index
         #: hash of the file's bytes (set by ``load``): keys caches of anything derived
@@ -229,7 +229,7 @@ class Bibliography:
         return bib
 
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 _DOI_PREFIXES = re.compile(

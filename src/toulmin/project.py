@@ -221,10 +221,9 @@ class Project:
     def _unused(self, cited: set[str]) -> list[Finding]:
         out = []
         bib = self.bib
-        for key in bib.entries:
+        for key, (*_, line, _digest) in bib.index.items():  # no entry decoded
             if key not in cited:
-                ref = bib.entries[key]
-                out.append(Finding(bib.path, ref.line, 1, "BIB007", WARNING,
+                out.append(Finding(bib.path, line, 1, "BIB007", WARNING,
                                    f"entry '{key}' is not cited anywhere on the site",
                                    "cite it or remove it from the reference base"))
         return out

@@ -64,14 +64,13 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
     path = bib.path
     retracted: dict[str, dict] = {}
     # The index has each entry's DOI, line and hash: an entry is decoded only to quote it.
-    for key, (_year, _names, doi_lower, line, digest) in bib.index.items():
-        if not doi_lower:
+    for key, (_year, _names, doi, line, digest) in bib.index.items():
+        if not doi:
             continue
         rec = records.get(key)
-        if rec is None or str(rec.get("doi", "")).lower() != doi_lower:
+        if rec is None or str(rec.get("doi", "")).lower() != doi.lower():
             out.append(Finding(path, line, 1, "REF001", WARNING,
-                               f"entry '{key}' (doi {bib.entries[key].doi}) has no record in "
-                               f"{lock_path_rel}",
+                               f"entry '{key}' (doi {doi}) has no record in {lock_path_rel}",
                                "run 'toulmin verify-refs' and commit the lock file"))
             continue
         if rec.get("hash") != digest:
@@ -84,13 +83,13 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
         if verdict == "mismatch":
             out.append(Finding(path, line, 1, "REF003", ERROR,
                                f"entry '{key}' differs from the registry's record of doi "
-                               f"{bib.entries[key].doi}: "
+                               f"{doi}: "
                                f"{_diff_text(rec.get('differences') or [])}",
                                "correct the entry (or the DOI), then run "
                                "'toulmin verify-refs'"))
         elif verdict == "not_found":
             out.append(Finding(path, bib.entries[key].line_of("doi"), 1, "REF004", ERROR,
-                               f"the DOI {bib.entries[key].doi} of entry '{key}' is not "
+                               f"the DOI {doi} of entry '{key}' is not "
                                "registered",
                                "check the DOI (is it truncated?), then run "
                                "'toulmin verify-refs'"))
