@@ -298,12 +298,13 @@ class ToulminExtension(Extension):
             self._found[text] = found
         return found
 
-    def _sort_key(self, ref) -> tuple:
-        key = self._sort_keys.get(ref.key)
-        if key is None:
-            key = apa.sort_key(ref, self.project.year_suffixes().get(ref.key, ""))
-            self._sort_keys[ref.key] = key
-        return key
+    def _sort_key(self, key: str) -> tuple:
+        """The APA order of the work ``key`` (cached: a warm build decodes no entry)."""
+        found = self._sort_keys.get(key)
+        if found is None:
+            found = apa.sort_key(self.entries()[key], self.project.year_suffixes().get(key, ""))
+            self._sort_keys[key] = found
+        return found
 
     def reference_list(self, keys, *, backlinks: bool = False) -> str:
         """The ``<ol>`` of the works ``keys`` in APA order (cached per build)."""
@@ -333,30 +334,30 @@ class ToulminExtension(Extension):
 
     def _reference_list(self, keys, *, backlinks: bool = False) -> str:
         entries = self.entries()
-        refs = sorted((entries[k] for k in keys if k in entries), key=self._sort_key)
+        ordered = sorted((k for k in keys if k in entries), key=self._sort_key)
         citing = self.project.citing_documents() if backlinks else {}
         items = []
-        for ref in refs:
-            body = self.entry_html(ref.key)
+        for key in ordered:
+            body = self.entry_html(key)
             extra = ""
-            if backlinks and citing.get(ref.key):
+            if backlinks and citing.get(key):
                 links = []
                 last_title = ""
-                for doc in citing[ref.key]:
+                for doc in citing[key]:
                     url = self.urls.get(doc.path)
                     if not url:
                         continue
                     href = _relative(url, self.page_url)
                     last_title = _doc_title(doc)
                     label = html.escape(last_title)
-                    links.append(f'<a href="{html.escape(href)}#cite-{anchor(ref.key)[4:]}-1">'
+                    links.append(f'<a href="{html.escape(href)}#cite-{anchor(key)[4:]}-1">'
                                  f"{label}</a>")
                 if links:
                     end = "" if last_title.rstrip().endswith((".", "?", "!")) else "."
                     extra = ('<span class="toulmin-backlinks"> Cited in: '
                              + "; ".join(links) + end + "</span>")
-            badge = RETRACTED_BADGE if self.is_retracted(ref.key) else ""
-            items.append(f'<li class="toulmin-ref" id="{anchor(ref.key)}">{body}{badge}{extra}'
+            badge = RETRACTED_BADGE if self.is_retracted(key) else ""
+            items.append(f'<li class="toulmin-ref" id="{anchor(key)}">{body}{badge}{extra}'
                          "</li>")
         return '<ol class="toulmin-reflist">\n' + "\n".join(items) + "\n</ol>"
 
@@ -445,11 +446,21 @@ class CitationPreprocessor(Preprocessor):
             out.append(text[pos:start])
             out.append(self.md.htmlStash.store(rendered))
             pos = end
+        if not out and ":::" not in text:
+            return lines
+        if ":::" not in text[pos:]:
+            # Only the lines up to the last replacement change (an excerpt's first
+            # paragraph): split those again and keep the rest as they came.
+            line_end = text.find("\n", pos)
+            if line_end < 0:
+                line_end = len(text)
+            out.append(text[pos:line_end])
+            head = "".join(out)
+            if ":::" in head:
+                head = DIRECTIVE.sub(self._directive, head)
+            return head.split("\n") + lines[text.count("\n", 0, line_end) + 1:]
         out.append(text[pos:])
-        text = "".join(out)
-        if ":::" in text:
-            text = DIRECTIVE.sub(self._directive, text)
-        return text.split("\n")
+        return DIRECTIVE.sub(self._directive, "".join(out)).split("\n")
 
     def _directive(self, m: re.Match) -> str:
         kind, arg = m.group("kind"), m.group("arg")
