@@ -202,33 +202,59 @@ def test_toulmin_check_never_crashes_on_a_corpus_file(row, tmp_path, run_cli):
 
 BIG = CORPUS / "zotero-bbt-import" / "Unabbreviate on import #1436-1.bib"  # 223 kB
 TWO_CPUS = len(os.sched_getaffinity(0)) >= 2 if hasattr(os, "sched_getaffinity") else False
+needs_fork = pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"),
+                                reason="needs fork and 2 CPUs")
 
 
-@pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"), reason="needs fork and 2 CPUs")
-def test_a_large_uncached_file_is_parsed_in_a_second_process(tmp_path, monkeypatch):
-    assert BIG.stat().st_size >= bib.BACKGROUND_MIN_BYTES
-    here = bib.load(BIG, display="big.bib")
-    pending = bib.load_in_background(BIG, cache_dir=tmp_path, display="big.bib")
-    assert pending.background
-    # what comes back is the cache the child wrote: the parent parses nothing
-    monkeypatch.setattr(bib, "parse_string", _no_parsing)
-    there = pending.result()
-    assert not pending.background
-    assert list(there.entries) == list(here.entries) and len(here) > 500
-    for key in list(here.entries)[::23]:
-        assert there[key] == here[key]
-    assert there.findings == here.findings
-    # a second load finds the cache: no second process
-    assert not bib.load_in_background(BIG, cache_dir=tmp_path, display="big.bib").background
+def _in_fresh_process(code: str, tmp_path: Path) -> None:
+    """Run ``code`` (which asserts) in a new interpreter: a test process has threads (test
+    servers, the browser), and toulmin forks only from a process without any, as the CLI
+    and ``mkdocs build`` are."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "scenario.py"
+    script.write_text(f"BIG = {str(BIG)!r}\nTMP = {str(tmp_path)!r}\n" + textwrap.dedent(code))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"), reason="needs fork and 2 CPUs")
+@needs_fork
+def test_a_large_uncached_file_is_parsed_in_a_second_process(tmp_path):
+    _in_fresh_process("""
+        from pathlib import Path
+        from toulmin import bib
+        assert Path(BIG).stat().st_size >= bib.BACKGROUND_MIN_BYTES
+        here = bib.load(BIG, display="big.bib")
+        pending = bib.load_in_background(BIG, cache_dir=TMP + "/c", display="big.bib")
+        assert pending.background
+        def no_parsing(*args, **kwargs):
+            raise AssertionError("the parent must read the child's cache, not parse")
+        real, bib.parse_string = bib.parse_string, no_parsing
+        there = pending.result()
+        assert not pending.background
+        assert list(there.entries) == list(here.entries) and len(here) > 500
+        for key in list(here.entries)[::23]:
+            assert there[key] == here[key], key
+        assert there.findings == here.findings
+        # a second load finds the cache: no second process
+        assert not bib.load_in_background(BIG, cache_dir=TMP + "/c", display="big.bib").background
+    """, tmp_path)
+
+
+@needs_fork
 def test_a_child_that_cannot_write_the_cache_leaves_the_parse_to_the_parent(tmp_path):
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the cache folder should be")
-    pending = bib.load_in_background(BIG, cache_dir=blocked, display="big.bib")
-    assert pending.background
-    assert list(pending.result().entries) == list(bib.load(BIG, display="big.bib").entries)
+    _in_fresh_process("""
+        from pathlib import Path
+        from toulmin import bib
+        blocked = Path(TMP) / "not-a-folder"
+        blocked.write_text("a file where the cache folder should be")
+        pending = bib.load_in_background(BIG, cache_dir=blocked, display="big.bib")
+        assert pending.background
+        assert list(pending.result().entries) == list(bib.load(BIG, display="big.bib").entries)
+    """, tmp_path)
 
 
 def test_small_files_and_threaded_hosts_load_in_process(tmp_path, monkeypatch):
@@ -240,27 +266,27 @@ def test_small_files_and_threaded_hosts_load_in_process(tmp_path, monkeypatch):
     assert not pending.background and len(pending.result()) > 500
 
 
-def _no_parsing(*args, **kwargs):
-    raise AssertionError("the parent must read the child's cache, not parse")
-
-
-@pytest.mark.skipif(not TWO_CPUS or not hasattr(os, "fork"), reason="needs fork and 2 CPUs")
-def test_a_check_gives_the_same_findings_whether_the_bib_loads_beside_it_or_not(
-        tmp_path, monkeypatch):
-    from toulmin.project import Project
-
+@needs_fork
+def test_a_check_gives_the_same_findings_whether_the_bib_loads_beside_it_or_not(tmp_path):
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
     keys = list(bib.load(BIG).entries)[:3]
-    (tmp_path / "posts").mkdir()
-    (tmp_path / "posts" / "a.md").write_text(
+    (site / "posts" / "a.md").write_text(
         f"As @{keys[0]} and [see @{keys[1]}, p. 3; @{keys[2]}] argue, and @nokey2020 too.\n"
         "Smith (1999) found 42% of it.\n")
-    (tmp_path / "references.bib").write_bytes(BIG.read_bytes())
-    beside = Project.load(tmp_path)
-    # the documents were scanned while the other process parsed the file
-    assert all(d.scan is not None for d in beside.documents)
-    found = beside.check()
-    assert all(d.scan is None for d in beside.documents)
-    assert {f.code for f in found} >= {"CIT001", "BIB007"}
-    monkeypatch.setattr(bib, "_can_fork", lambda: False)
-    (tmp_path / ".cache").rename(tmp_path / ".cache-old")
-    assert Project.load(tmp_path).check() == found
+    (site / "references.bib").write_bytes(BIG.read_bytes())
+    _in_fresh_process(f"""
+        import os
+        from toulmin import bib
+        from toulmin.project import Project
+        site = {str(site)!r}
+        beside = Project.load(site)
+        # the documents were scanned while the other process parsed the file
+        assert all(d.scan is not None for d in beside.documents)
+        found = beside.check()
+        assert all(d.scan is None for d in beside.documents)
+        assert {{f.code for f in found}} >= {{"CIT001", "BIB007"}}, found
+        bib._can_fork = lambda: False
+        os.rename(site + "/.cache", site + "/.cache-old")
+        assert Project.load(site).check() == found
+    """, tmp_path)
