@@ -126,6 +126,39 @@ def test_script_that_raises_is_reported_at_its_line(site):
     assert "RuntimeError: the data look wrong" in line
 
 
+DUPLICATE = """
+import toulmin
+
+
+@toulmin.statistic("nhstt.recovery_rate_2024_25", unit="%")
+def not_the_recovery_rate():
+    \"\"\"A second definition of a name scripts/nhstt.py already defines.\"\"\"
+    return 99.0
+"""
+
+
+def test_a_name_defined_by_two_scripts_is_an_error_at_the_second(site):
+    (site / "scripts" / "zz_duplicate.py").write_text(DUPLICATE)
+    for _ in range(2):  # computed, then from the cache: reported both times
+        proc = _run(site)
+        line = _one_error(proc, "STA007")
+        assert line.startswith("scripts/zz_duplicate.py:5:1: STA007 ")
+        assert "already defined in scripts/nhstt.py, line 36" in line
+        # the first definition stands: the posts quoting it still check
+        assert " STA002 " not in proc.stdout
+
+
+def test_a_name_defined_twice_in_one_script_is_an_error_at_the_second(site):
+    script = site / "scripts" / "nhstt.py"
+    text = script.read_text()
+    script.write_text(text + DUPLICATE.replace("import toulmin\n", ""))
+    number = len(text.splitlines()) + 4  # the decorator's line in the appended text
+    line = _one_error(_run(site), "STA003")
+    assert line.startswith(f"scripts/nhstt.py:{number}:")
+    assert "statistic 'nhstt.recovery_rate_2024_25' is defined twice in this script " \
+           "(first on line 36)" in line
+
+
 def test_missing_column_is_reported_at_the_script_line(site):
     script = site / "scripts" / "nhstt.py"
     text = script.read_text().replace("row.referrals_received)", "row.referrals_recieved)")

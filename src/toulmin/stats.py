@@ -90,6 +90,13 @@ def statistic(name: str, *, sources: Iterable[str] = (), unit: str = "", digits:
         except (OSError, TypeError):
             path, line = "", 1
         doc = inspect.getdoc(func) or ""
+        first = _REGISTRY.get(name)
+        # Twice in one import of one script (the functions share their module's globals;
+        # an entry left by another load of the script does not count): the later would
+        # silently win.
+        if first is not None and first.func.__globals__ is func.__globals__:
+            raise ValueError(f"statistic '{name}' is defined twice in this script (first "
+                             f"on line {first.line})")
         _REGISTRY[name] = StatDef(name, func, tuple(sources), unit, int(digits),
                                   title or (doc.splitlines()[0] if doc else name), doc, path,
                                   line)
@@ -143,10 +150,22 @@ class Statistics:
     results: dict[str, Result] = field(default_factory=dict)
     #: problems loading a script: (path, line, message)
     script_errors: list[tuple[str, int, str]] = field(default_factory=list)
+    #: a name a later script defines again: (path, line, message); the first one stands
+    duplicates: list[tuple[str, int, str]] = field(default_factory=list)
     computed: int = 0  # how many were recomputed in this run (0 when all came from cache)
 
     def __contains__(self, name: str) -> bool:
         return name in self.results
+
+    def add(self, res: Result) -> None:
+        """Add ``res``, unless an earlier script defined its name (then it is a duplicate)."""
+        first = self.results.get(res.name)
+        if first is None:
+            self.results[res.name] = res
+        else:
+            self.duplicates.append((res.path, res.line,
+                                    f"statistic '{res.name}' is already defined in "
+                                    f"{first.path}, line {first.line}"))
 
     def get(self, name: str) -> Result | None:
         return self.results.get(name)
@@ -192,8 +211,7 @@ def compute(root: Path, scripts_dir: str = "scripts", datapackage: str = "data/d
         if stale is not None and not stale:
             fresh[rel] = hit
             for entry in hit[1].values():
-                res = _result_from_record(entry[1])
-                out.results[res.name] = res
+                out.add(_result_from_record(entry[1]))
             continue
         if package is None:
             package = _load_package(root / datapackage)
@@ -206,8 +224,7 @@ def compute(root: Path, scripts_dir: str = "scripts", datapackage: str = "data/d
             if name not in entries and stale is not None:
                 entries[name] = entry
         for entry in entries.values():
-            res = _result_from_record(entry[1])
-            out.results[res.name] = res
+            out.add(_result_from_record(entry[1]))
         out.script_errors.extend(errors)
         fresh[rel] = (script_hash, entries, [list(e) for e in errors])
     if fresh != cache:

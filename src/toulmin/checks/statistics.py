@@ -1,4 +1,4 @@
-"""Checks on statistics (codes STA001-STA006).
+"""Checks on statistics (codes STA001-STA007).
 
 - STA001 unknown statistic (with a did-you-mean);
 - STA002 stated value differs from the recomputed one at the precision written;
@@ -6,7 +6,8 @@
 - STA004 a statistic cites a work that is not in the reference base;
 - STA005 (warning) a number in prose that is neither a checked statistic nor in a
   sentence that carries a citation;
-- STA006 the bracket holds something that is not a number.
+- STA006 the bracket holds something that is not a number;
+- STA007 a statistic's name is defined by two scripts (the first stands).
 
 The Data Package's own problems are DATA001-DATA004 (``toulmin.data``).
 """
@@ -29,6 +30,9 @@ def check_statistics(stats: Statistics, bib_keys: Iterable[str]) -> list[Finding
     for path, line, message in stats.script_errors:
         out.append(Finding(path, line, 1, "STA003", ERROR, message,
                            "fix the script; the statistics it defines cannot be checked"))
+    for path, line, message in stats.duplicates:
+        out.append(Finding(path, line, 1, "STA007", ERROR, message,
+                           "rename one of them: posts quote statistics by name"))
     for res in stats.results.values():
         if res.error:
             out.append(Finding(res.path, res.error_line or res.line, 1, "STA003", ERROR,
