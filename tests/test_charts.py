@@ -145,6 +145,39 @@ def test_raising_chart_definition_is_cha003_at_the_script_line(site, run_cli):
                         "not be rendered: RuntimeError: the funnel is broken"], out
 
 
+def test_a_chart_name_defined_by_two_scripts_is_cha004_at_the_second(site, run_cli):
+    lines = (site / "scripts" / "charts.py").read_text().splitlines()
+    defined = next(i for i, ln in enumerate(lines) if ln.startswith("def referral_funnel("))
+    first = max(i for i in range(defined) if lines[i].startswith("@toulmin.chart(")) + 1
+    (site / "scripts" / "zz_more_charts.py").write_text(
+        "import altair as alt\nimport toulmin\n\n\n"
+        '@toulmin.chart("referral_funnel", title="Another funnel")\n'
+        "def another_funnel(data):\n"
+        '    return alt.Chart(data.table("england_annual")).mark_point()\n')
+    for command in ("charts", "check"):
+        args = ("charts", "--check", site) if command == "charts" else ("check", site)
+        code, out, _ = run_cli(*args)
+        assert code == 1
+        hits = [ln for ln in out.splitlines() if " CHA004 " in ln]
+        assert hits == ["scripts/zz_more_charts.py:5:1: CHA004 chart 'referral_funnel' is "
+                        f"already defined in scripts/charts.py, line {first}"], out
+        # the first definition stands: its committed files are still current
+        assert " CHA002 " not in out
+
+
+def test_a_chart_name_defined_twice_in_one_script_fails_it_at_the_second(site, run_cli):
+    script = site / "scripts" / "charts.py"
+    text = script.read_text()
+    script.write_text(text + '\n\n@toulmin.chart("referral_funnel")\n'
+                             "def funnel_again(data):\n    return None\n")
+    code, out, _ = run_cli("charts", "--check", site)
+    assert code == 1
+    hits = [ln for ln in out.splitlines() if " CHA003 " in ln]
+    assert len(hits) == 1 and hits[0].startswith(
+        f"scripts/charts.py:{len(text.splitlines()) + 3}:1: CHA003 ")
+    assert "chart 'referral_funnel' is defined twice in this script" in hits[0]
+
+
 def test_warm_check_imports_neither_altair_nor_vl_convert_nor_pandas(site):
     first = subprocess.run([sys.executable, "-m", "toulmin", "check", str(site)],
                            capture_output=True, text=True)

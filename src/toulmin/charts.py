@@ -42,6 +42,7 @@ from toulmin.stats import (
     _relative_to,
     _takes_argument,
     _where,
+    add_first,
     load_definitions,
 )
 
@@ -110,6 +111,13 @@ class Charts:
     script_errors: list[tuple[str, int, str]] = field(default_factory=list)
     #: names of the charts rendered in this run (empty when all came from the cache)
     rendered: list[str] = field(default_factory=list)
+    #: a name a later script defines again: (path, line, message); the first one stands
+    duplicates: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def add(self, res: ChartResult) -> None:
+        """Add ``res``, unless an earlier script defined its name (both would write
+        charts/NAME.svg): then it is a duplicate."""
+        add_first(self.results, self.duplicates, res, "chart")
 
 
 #: Charts declared by the script being imported (filled by the decorator).
@@ -129,6 +137,10 @@ def chart(name: str, *, title: str = "", description: str = ""
         except (OSError, TypeError):
             path, line = "", 1
         doc = inspect.getdoc(func) or ""
+        first = _REGISTRY.get(name)
+        if first is not None and first.func.__globals__ is func.__globals__:
+            raise ValueError(f"chart '{name}' is defined twice in this script (first on "
+                             f"line {first.line})")
         _REGISTRY[name] = ChartDef(name, func, title or name,
                                    description or " ".join(doc.split()), path, line)
         return func
@@ -177,7 +189,7 @@ def compute(root: Path, scripts_dir: str = "scripts",
             fresh[rel] = hit
             for entry in hit[1].values():
                 res = ChartResult(*entry[1])
-                out.results[res.name] = res
+                out.add(res)
             continue
         jobs.append((script, rel, script_hash, kept, stale))
     for script, rel, script_hash, kept, stale in jobs:
@@ -193,7 +205,7 @@ def compute(root: Path, scripts_dir: str = "scripts",
             entries.setdefault(name, entry)
         for name in sorted(entries):
             res = ChartResult(*entries[name][1])
-            out.results[res.name] = res
+            out.add(res)
         out.script_errors.extend(errors)
         fresh[rel] = (script_hash, entries, [list(e) for e in errors])
     out.results = dict(sorted(out.results.items()))

@@ -159,13 +159,7 @@ class Statistics:
 
     def add(self, res: Result) -> None:
         """Add ``res``, unless an earlier script defined its name (then it is a duplicate)."""
-        first = self.results.get(res.name)
-        if first is None:
-            self.results[res.name] = res
-        else:
-            self.duplicates.append((res.path, res.line,
-                                    f"statistic '{res.name}' is already defined in "
-                                    f"{first.path}, line {first.line}"))
+        add_first(self.results, self.duplicates, res, "statistic")
 
     def get(self, name: str) -> Result | None:
         return self.results.get(name)
@@ -284,6 +278,18 @@ def _relative_to(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def add_first(results: dict, duplicates: list, res, kind: str) -> None:
+    """Add ``res`` (a statistic's or chart's result) to ``results`` by name; when an earlier
+    script defined the name, the first stands and ``duplicates`` gets (path, line, message)
+    for this one."""
+    first = results.get(res.name)
+    if first is None:
+        results[res.name] = res
+    else:
+        duplicates.append((res.path, res.line, f"{kind} '{res.name}' is already defined in "
+                                               f"{first.path}, line {first.line}"))
 
 
 def load_definitions(script: Path, rel: str, registry: dict, prefix: str

@@ -1,11 +1,12 @@
-"""Checks on charts (codes CHA001-CHA003).
+"""Checks on charts (codes CHA001-CHA004).
 
 - CHA001 an image in a document points into ``charts/`` at a file that does not exist
   (at the image's line and column);
 - CHA002 a chart's committed files (``charts/NAME.svg``, ``charts/NAME.vl.json``) are missing
   or differ from a rebuild from its definition and data (the rebuild comes from the chart
   cache, so only charts whose inputs changed are rendered again);
-- CHA003 a chart definition raises, or its script fails to load (at the script's line).
+- CHA003 a chart definition raises, or its script fails to load (at the script's line);
+- CHA004 a chart's name is defined by two scripts (the first stands).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True) -> l
     for path, line, message in charts.script_errors:
         out.append(Finding(path, line, 1, "CHA003", ERROR, message,
                            "fix the script; the charts it defines cannot be rendered"))
+    for path, line, message in charts.duplicates:
+        out.append(Finding(path, line, 1, "CHA004", ERROR, message,
+                           "rename one of them: each chart is written to charts/NAME.svg"))
     for res in charts.results.values():
         if res.error:
             out.append(Finding(res.path, res.error_line or res.line, 1, "CHA003", ERROR,
