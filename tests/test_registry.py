@@ -297,6 +297,32 @@ def test_429_then_success(server, tmp_path):
     assert sum(p.startswith("/doi/") for p, _ in server.requests) == 2
 
 
+def test_retry_after_as_seconds_or_as_an_http_date():
+    # RFC 9110, section 10.2.3: "Retry-After: Fri, 31 Dec 1999 23:59:59 GMT" or "120"
+    assert registry.retry_after_seconds("120") == 120.0
+    assert registry.retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT",
+                                        "Fri, 31 Dec 1999 23:58:29 GMT") == 90.0
+    # without a Date header the wait is taken from our clock; never negative
+    assert registry.retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT",
+                                        now=946684799.0 - 30) == 30.0
+    assert registry.retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT", "garbage",
+                                        now=946684799.0 + 5) == 0.0
+    assert registry.retry_after_seconds("soon") is None
+    assert registry.retry_after_seconds(None) is None
+
+
+def test_429_with_an_http_date_waits_until_then_capped(server, tmp_path):
+    # a date long past: retry at once; a date far ahead: wait no longer than max_backoff
+    server.on("doi", SCIENCE, ("status", 429, {"Retry-After": "Fri, 31 Dec 1999 23:59:59 GMT"}),
+              ("status", 429, {"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"}), None)
+    slept = []
+    cfg = _config(tmp_path)
+    client = registry.Client(cfg, sleep=slept.append)
+    out = registry.verify([_ref("frank1970structure")], cfg, client=client)[0]
+    assert out.verdict == registry.VERIFIED
+    assert slept == [0.0, cfg.max_backoff]
+
+
 def test_500_then_success(server, tmp_path):
     server.on("doi", SCIENCE, ("status", 500, {}), None)
     slept = []

@@ -229,15 +229,38 @@ class Client:
             except (OSError, ValueError):
                 body = b""
             headers = exc.headers
-            retry_after = None
-            ra = headers.get("Retry-After") if headers else None
-            if ra is not None:
-                try:
-                    retry_after = max(0.0, float(ra))
-                except ValueError:
-                    retry_after = None
+            retry_after = retry_after_seconds(headers.get("Retry-After"),
+                                              headers.get("Date")) if headers else None
             return Response(exc.code, body, exc.geturl() or url,
                             headers.get("Content-Type", "") if headers else "", retry_after)
+
+
+def retry_after_seconds(value: str | None, date: str | None = None,
+                        now: float | None = None) -> float | None:
+    """How long a ``Retry-After`` header asks to wait (RFC 9110, section 10.2.3): delay
+    seconds, or an HTTP-date taken against the response's own ``Date`` (the server's
+    clock) when it has one, else against ``now``. None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    until = _http_date(value)
+    if until is None:
+        return None
+    base = _http_date(date) if date else None
+    if base is None:
+        base = time.time() if now is None else now
+    return max(0.0, until - base)
+
+
+def _http_date(text: str) -> float | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def _quote_doi(doi: str) -> str:
