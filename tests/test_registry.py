@@ -525,6 +525,24 @@ def test_cli_check_strict_refs(server, tmp_path, run_cli):
     assert "REF" not in out and code == 0
 
 
+def test_contact_address_comes_from_mkdocs_yml_unless_the_environment_sets_one(
+        server, tmp_path, run_cli, monkeypatch):
+    site = _site(tmp_path, "Text [@frank1970structure].\n", "frank1970structure")
+    (site / "mkdocs.yml").write_text("site_name: S\nplugins:\n  - toulmin:\n"
+                                     "      mailto: editor@example.org\n")
+    monkeypatch.delenv("TOULMIN_MAILTO")
+    code, _, err = run_cli("verify-refs", site, "--timeout", "5", "--refresh")
+    assert code == 0, err
+    agents = {h["User-Agent"] for p, h in server.requests if p.startswith("/doi/")}
+    assert agents and all("mailto:editor@example.org" in a for a in agents)
+    server.requests.clear()
+    monkeypatch.setenv("TOULMIN_MAILTO", "ci@example.org")
+    code, _, err = run_cli("verify-refs", site, "--timeout", "5", "--refresh")
+    assert code == 0, err
+    agents = {h["User-Agent"] for p, h in server.requests if p.startswith("/doi/")}
+    assert agents and all("mailto:ci@example.org" in a for a in agents)
+
+
 # --------------------------------------------------------------------------- add-ref
 
 ADD = [SCIENCE, PONE, "10.1038/srep16696", NEURO, "10.7554/elife.01567",

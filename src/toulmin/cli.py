@@ -252,7 +252,9 @@ def _registry_setup(root: Path, args: argparse.Namespace):
     settings = _settings_from_mkdocs(root, Settings())
     if args.bibliography:
         settings.bibliography = args.bibliography
-    config = Config.from_env(timeout=args.timeout, refresh=args.refresh,
+    # TOULMIN_MAILTO, else the plugin's mailto in mkdocs.yml, else the default address
+    mailto = None if os.environ.get("TOULMIN_MAILTO") else (settings.mailto or None)
+    config = Config.from_env(timeout=args.timeout, refresh=args.refresh, mailto=mailto,
                              cache_dir=root / settings.cache_dir / CACHE_SUBDIR)
     return root / settings.bibliography, root / "references.lock.json", config
 
@@ -301,7 +303,7 @@ def _settings_from_mkdocs(root: Path, settings):
         settings.docs_dir = data["docs_dir"]
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("toulmin"), dict):
-            for name in ("bibliography", "posts_dir"):
+            for name in ("bibliography", "posts_dir", "mailto"):
                 value = plugin["toulmin"].get(name)
                 if isinstance(value, str):
                     setattr(settings, name, value)

@@ -18,3 +18,6 @@ class ToulminConfig(Config):
     cache_dir = Type(str, default=".cache/toulmin")
     # Heading of each page's reference list.
     references_title = Type(str, default="References")
+    # The contact address toulmin verify-refs and add-ref give the DOI registries (their
+    # polite pool); TOULMIN_MAILTO in the environment takes precedence.
+    mailto = Type(str, default="")

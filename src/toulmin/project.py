@@ -36,6 +36,8 @@ class Settings:
     cache_dir: str = CACHE_DIR
     scripts_dir: str = "scripts"
     datapackage: str = "data/datapackage.yaml"
+    #: contact address for the DOI registries (the plugin's ``mailto``)
+    mailto: str = ""
 
 
 @dataclass(slots=True)
