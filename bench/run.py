@@ -27,7 +27,7 @@ from generate import generate  # noqa: E402
 BIN = Path(sys.executable).parent
 SITES = [  # name, posts, citations per post, entries, timed builds of each kind
     ("200x8-500", 200, 8, 500, 7),
-    ("1000x10-5000", 1000, 10, 5000, 3),
+    ("1000x10-5000", 1000, 10, 5000, 5),
 ]
 
 
