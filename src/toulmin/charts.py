@@ -36,14 +36,15 @@ from pathlib import Path
 
 from toulmin import cachefile
 from toulmin.stats import (
-    _file_digest,
     _Inputs,
     _load_package,
     _relative_to,
     _takes_argument,
     _where,
     add_first,
+    file_digests,
     load_definitions,
+    script_states,
 )
 
 CACHE_FORMAT = 1
@@ -165,33 +166,15 @@ def compute(root: Path, scripts_dir: str = "scripts",
     cache = _read_cache(cache_file) if use_cache else {}
     fresh: dict[str, tuple] = {}
     package = None
-    digests: dict[str, str] = {}
-
-    def digest(rel_path: str) -> str:
-        if rel_path not in digests:
-            digests[rel_path] = _file_digest(root / rel_path)
-        return digests[rel_path]
-
+    digest = file_digests(root)
     jobs: list[tuple[Path, str, str, dict, set[str] | None]] = []
-    for script in sorted(folder.glob("*.py")):
-        if script.name.startswith("_"):
+    for state in script_states(root, folder, cache, digest):
+        if state.current:
+            fresh[state.rel] = state.hit
+            for entry in state.hit[1].values():
+                out.add(ChartResult(*entry[1]))
             continue
-        rel = script.relative_to(root).as_posix()
-        script_hash = _file_digest(script)
-        hit = cache.get(rel)
-        kept: dict[str, tuple] = {}
-        stale: set[str] | None = None  # None: render every chart of the script
-        if hit is not None and hit[0] == script_hash and not hit[2]:
-            kept = {name: entry for name, entry in hit[1].items()
-                    if all(digest(p) == h for p, h in entry[0].items())}
-            stale = set(hit[1]) - set(kept)
-        if stale is not None and not stale:
-            fresh[rel] = hit
-            for entry in hit[1].values():
-                res = ChartResult(*entry[1])
-                out.add(res)
-            continue
-        jobs.append((script, rel, script_hash, kept, stale))
+        jobs.append(state.unpack())
     for script, rel, script_hash, kept, stale in jobs:
         if package is None:
             package = _load_package(root / datapackage)

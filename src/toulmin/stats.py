@@ -183,28 +183,12 @@ def compute(root: Path, scripts_dir: str = "scripts", datapackage: str = "data/d
     cache = _read_cache(cache_file)
     fresh: dict[str, tuple] = {}
     package = None
-    digests: dict[str, str] = {}
-
-    def digest(rel_path: str) -> str:
-        if rel_path not in digests:
-            digests[rel_path] = _file_digest(root / rel_path)
-        return digests[rel_path]
-
-    for script in sorted(folder.glob("*.py")):
-        if script.name.startswith("_"):
-            continue
-        rel = script.relative_to(root).as_posix()
-        script_hash = _file_digest(script)
-        hit = cache.get(rel)
-        kept: dict[str, tuple] = {}
-        stale: set[str] | None = None  # None: run every statistic of the script
-        if hit is not None and hit[0] == script_hash and not hit[2]:
-            kept = {name: entry for name, entry in hit[1].items()
-                    if all(digest(p) == h for p, h in entry[0].items())}
-            stale = set(hit[1]) - set(kept)
-        if stale is not None and not stale:
-            fresh[rel] = hit
-            for entry in hit[1].values():
+    digest = file_digests(root)
+    for state in script_states(root, folder, cache, digest):
+        script, rel, script_hash, kept, stale = state.unpack()
+        if state.current:
+            fresh[rel] = state.hit
+            for entry in state.hit[1].values():
                 out.add(_result_from_record(entry[1]))
             continue
         if package is None:
@@ -223,6 +207,63 @@ def compute(root: Path, scripts_dir: str = "scripts", datapackage: str = "data/d
         fresh[rel] = (script_hash, entries, [list(e) for e in errors])
     if fresh != cache:
         _write_cache(cache_file, fresh)
+    return out
+
+
+def file_digests(root: Path) -> Callable[[str], str]:
+    """The hash of a file under ``root`` by its relative path, each file read once."""
+    digests: dict[str, str] = {}
+
+    def digest(rel_path: str) -> str:
+        if rel_path not in digests:
+            digests[rel_path] = _file_digest(root / rel_path)
+        return digests[rel_path]
+
+    return digest
+
+
+@dataclass(slots=True)
+class ScriptState:
+    """A definitions script against its cache entry (statistics and charts alike).
+
+    The cache entry of a script is ``(script hash, {name: ({file: hash}, record)},
+    errors)``; ``kept`` are the definitions whose files are unchanged, ``stale`` the names
+    to compute again (None: every definition, the script changed or failed).
+    """
+
+    script: Path
+    rel: str
+    hash: str
+    hit: tuple | None
+    kept: dict[str, tuple]
+    stale: set[str] | None
+
+    @property
+    def current(self) -> bool:
+        """Nothing to compute: the cache entry stands as it is."""
+        return self.stale is not None and not self.stale
+
+    def unpack(self) -> tuple:
+        return self.script, self.rel, self.hash, self.kept, self.stale
+
+
+def script_states(root: Path, folder: Path, cache: dict,
+                  digest: Callable[[str], str]) -> list[ScriptState]:
+    """Each ``folder/*.py`` (not ``_*.py``) and what of its cache entry still holds."""
+    out = []
+    for script in sorted(folder.glob("*.py")):
+        if script.name.startswith("_"):
+            continue
+        rel = script.relative_to(root).as_posix()
+        script_hash = _file_digest(script)
+        hit = cache.get(rel)
+        kept: dict[str, tuple] = {}
+        stale: set[str] | None = None
+        if hit is not None and hit[0] == script_hash and not hit[2]:
+            kept = {name: entry for name, entry in hit[1].items()
+                    if all(digest(p) == h for p, h in entry[0].items())}
+            stale = set(hit[1]) - set(kept)
+        out.append(ScriptState(script, rel, script_hash, hit, kept, stale))
     return out
 
 
