@@ -1,10 +1,10 @@
-"""``toulmin.apa`` against pandoc's citeproc with apa.csl, the oracle.
+"""``toulmin.style.apa.engine`` against pandoc's citeproc with apa.csl, the oracle.
 
 pandoc (the binary of pypandoc-binary) renders every entry of the site's ``references.bib``
 and of a real-world reference base of 1,052 entries
 (``tests/fixtures/bib/zotero-bbt-import/Unabbreviate on import #1436-2.bib``, see the
 ``SOURCES.md`` beside it) with ``tests/fixtures/csl/apa.csl``, once per file. Each entry
-is compared with :func:`toulmin.apa.reference_text` after white space is normalised.
+is compared with :func:`toulmin.style.apa.engine.reference_text` after white space is normalised.
 
 Every remaining difference is listed below with its reason. A test fails on a difference
 that is not listed, and on a listed one that no longer occurs (the list must stay true).
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import apa, bib
-from toulmin.citemodel import Citation, CiteItem
+from toulmin.bibliography import bibtex as bib
+from toulmin.scan.model import Citation, CiteItem
+from toulmin.style import apa
 
 pytestmark = pytest.mark.oracle
 
@@ -62,7 +63,7 @@ VPHANTOM = (
     "data: Better BibTeX wrote escaped braces with '\\vphantom' ('\\{\\{\\vphantom{\\}\\}}"
     "{{GaAs}}\\vphantom\\{\\}'); pandoc and toulmin.latex decode this junk differently"
 )
-DUPLICATE_KEY = "data: the key is defined twice; pandoc keeps the last entry, toulmin.bib the first"
+DUPLICATE_KEY = "data: the key is defined twice; pandoc keeps the last entry, toulmin the first"
 CAPITAL_AND = (
     "data: the authors are joined by 'And'; BibTeX (and bibtexparser) split at any case of "
     "'and', pandoc only at lower-case 'and'"
@@ -204,7 +205,7 @@ def _check(differences: dict, known: dict, what: str) -> None:
 def test_reference_list_agrees_with_pandoc(bib_path: Path) -> None:
     refs = bib.load(bib_path).entries
     oracle = _pandoc_entries(bib_path)
-    assert set(oracle) == set(refs), "pandoc and toulmin.bib see different keys"
+    assert set(oracle) == set(refs), "pandoc and toulmin.bibliography.bibtex see different keys"
     suffixes = apa.year_suffixes(refs.values())
     differences = {}
     for key, fragment in oracle.items():

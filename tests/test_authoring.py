@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from toulmin import newpost, preview, watch
+from toulmin.adapters.mkdocs import preview
+from toulmin.cli import new as newpost
+from toulmin.cli import watch
 from toulmin.findings import ERROR, WARNING, Finding
 
 ROOT = Path(__file__).resolve().parent.parent

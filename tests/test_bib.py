@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import bib
+from toulmin.bibliography import bibtex as bib
 
 CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
 SURVEY = json.loads((CORPUS / "survey_bibtexparser-2.1.0.json").read_text())["files"]
@@ -162,7 +162,7 @@ def test_fast_name_split_agrees_with_bibtex_name_grammar():
     """
     import bibtexparser
 
-    from toulmin.bib import _parse_names_bibtex, parse_names
+    from toulmin.bibliography.bibtex import _parse_names_bibtex, parse_names
 
     compared = 0
     for name in ("zotero-bbt-import/Unabbreviate on import #1436-3.bib",
@@ -225,7 +225,7 @@ def _in_fresh_process(code: str, tmp_path: Path) -> None:
 def test_a_large_uncached_file_is_parsed_in_a_second_process(tmp_path):
     _in_fresh_process("""
         from pathlib import Path
-        from toulmin import bib
+        from toulmin.bibliography import bibtex as bib
         assert Path(BIG).stat().st_size >= bib.BACKGROUND_MIN_BYTES
         here = bib.load(BIG, display="big.bib")
         pending = bib.load_in_background(BIG, cache_dir=TMP + "/c", display="big.bib")
@@ -248,7 +248,7 @@ def test_a_large_uncached_file_is_parsed_in_a_second_process(tmp_path):
 def test_a_child_that_cannot_write_the_cache_leaves_the_parse_to_the_parent(tmp_path):
     _in_fresh_process("""
         from pathlib import Path
-        from toulmin import bib
+        from toulmin.bibliography import bibtex as bib
         blocked = Path(TMP) / "not-a-folder"
         blocked.write_text("a file where the cache folder should be")
         pending = bib.load_in_background(BIG, cache_dir=blocked, display="big.bib")
@@ -277,7 +277,7 @@ def test_a_check_gives_the_same_findings_whether_the_bib_loads_beside_it_or_not(
     (site / "references.bib").write_bytes(BIG.read_bytes())
     _in_fresh_process(f"""
         import os
-        from toulmin import bib
+        from toulmin.bibliography import bibtex as bib
         from toulmin.project import Project
         site = {str(site)!r}
         beside = Project.load(site)

@@ -98,7 +98,7 @@ def test_rendering_is_deterministic(site, tmp_path, run_cli):
 
 
 def test_warm_charts_renders_nothing(site, run_cli):
-    from toulmin import charts
+    from toulmin.definitions import charts
 
     first = charts.compute(site)
     assert sorted(first.rendered) == sorted(ALL_CHARTS)
@@ -195,7 +195,7 @@ def test_warm_check_imports_neither_altair_nor_vl_convert_nor_pandas(site):
 def test_chart_image_renders_as_accessible_inline_figure(site):
     import markdown
 
-    from toulmin.markdown_ext import ToulminExtension
+    from toulmin.render.markdown import ToulminExtension
 
     ext = ToulminExtension(root=str(site))
     html = markdown.markdown("Text.\n\n![Funnel of referrals](../charts/referral_funnel.svg)\n",
@@ -208,7 +208,7 @@ def test_chart_image_renders_as_accessible_inline_figure(site):
 
 
 def test_svg_is_sanitised():
-    from toulmin.markdown_ext import sanitise_svg
+    from toulmin.render.markdown import sanitise_svg
 
     svg = ('<?xml version="1.0"?><svg role="graphics-document" width="1"><script>alert(1)'
            '</script><g onclick="x()"><a href="https://evil.example/">t</a>'

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import bib as biblib
-from toulmin.bib import Bibliography, Name, Reference
+from toulmin.bibliography import bibtex as biblib
+from toulmin.bibliography.bibtex import Bibliography, Name, Reference
 from toulmin.checks import citations as checks
 from toulmin.checks.citations import check_markdown
 from toulmin.findings import ERROR, WARNING

@@ -1,4 +1,4 @@
-"""Tests for toulmin.cite: masking, pandoc citation syntax, mentions, quotations and DOIs.
+"""Tests for toulmin.scan.citations: masking, pandoc citation syntax, mentions, quotations and DOIs.
 
 Examples marked "pandoc manual" are quoted from the Citation syntax section of pandoc's
 manual (https://pandoc.org/MANUAL.html#citation-syntax); those marked "pandoc test suite"
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import cite
-from toulmin.cite import (
+from toulmin.scan import citations as cite
+from toulmin.scan.citations import (
     find_attributions,
     find_citations,
     find_dois,

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from toulmin import bib
-from toulmin.cite import find_citations, mask_markdown
-from toulmin.statref import find_stat_refs
+from toulmin.bibliography import bibtex as bib
+from toulmin.scan.citations import find_citations, mask_markdown
+from toulmin.scan.statrefs import find_stat_refs
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTS = ROOT / "posts"

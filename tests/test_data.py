@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import data
-from toulmin.data import DataPackage, DataPackageError
+from toulmin.definitions import datapackage as data
+from toulmin.definitions.datapackage import DataPackage, DataPackageError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -421,7 +421,7 @@ def test_garbage_csv_and_missing_descriptor_give_findings(site_data):
 
 _RUN = """
 import json, sys
-from toulmin import data
+from toulmin.definitions import datapackage as data
 fs = data.validate(sys.argv[1], bib_keys={"nhsdigital_iapt_annual"})
 print(json.dumps({"findings": [f.as_dict() for f in fs],
                   "frictionless": "frictionless" in sys.modules,
@@ -457,7 +457,7 @@ def test_second_validate_imports_neither_frictionless_nor_pandas(cold_data):
 
 
 def _run_import_only() -> list[str]:
-    code = "import sys, toulmin.data; print(' '.join(sorted(sys.modules)))"
+    code = "import sys, toulmin.definitions.datapackage; print(' '.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     mods = out.stdout.split()

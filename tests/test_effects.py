@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from toulmin import effects
-from toulmin.estimate import Estimate
+from toulmin.definitions import effects
+from toulmin.definitions.estimate import Estimate
 
 # --------------------------------------------------------------------------- Lakens (2013)
 # Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative science:
@@ -521,7 +521,7 @@ def test_bad_options_raise():
 
 
 def test_import_does_not_import_scipy():
-    code = ("import sys, toulmin.effects; "
+    code = ("import sys, toulmin.definitions.effects; "
             "sys.exit(1 if any(m == 'scipy' or m.startswith('scipy.') for m in sys.modules)"
             " else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

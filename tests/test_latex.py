@@ -15,7 +15,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from toulmin.latex import _pylatexenc, decode
+from toulmin.bibliography.latex import _pylatexenc, decode
 
 CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
 FILES = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import effects
+from toulmin.definitions import effects
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "nhs-talking-therapies"
 

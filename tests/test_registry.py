@@ -29,9 +29,12 @@ from pathlib import Path
 
 import pytest
 
-from toulmin import apa, bib, lock, registry
-from toulmin.addref import add_refs, make_entry, make_key, protect_title
-from toulmin.checks.registry import check_lock, is_marked, lock_status
+from toulmin.bibliography import bibtex as bib
+from toulmin.bibliography import lock
+from toulmin.checks.lock import check_lock, is_marked, lock_status
+from toulmin.registries import client as registry
+from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
+from toulmin.style import apa
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).resolve().parent / "fixtures" / "registry"
@@ -506,7 +509,7 @@ def test_retracted_citation_needs_the_marker(server, tmp_path):
 
 
 def test_is_marked():
-    from toulmin.citemodel import CiteItem
+    from toulmin.scan.model import CiteItem
 
     assert is_marked(CiteItem("a", suffix="retracted"))
     assert is_marked(CiteItem("a", prefix="Retracted:"))

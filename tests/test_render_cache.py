@@ -10,9 +10,10 @@ from pathlib import Path
 import markdown
 
 from sitebuild import copy_site
-from toulmin import apa, cite
-from toulmin.markdown_ext import ToulminExtension
 from toulmin.project import Project
+from toulmin.render.markdown import ToulminExtension
+from toulmin.scan import citations as cite
+from toulmin.style import apa
 
 POST = "posts/2026-11-02-what-recovery-means.md"
 

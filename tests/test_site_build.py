@@ -233,7 +233,7 @@ def test_search_index_holds_posts_cited_surnames_and_statistics(built):
 
 def _mark_retracted(site: Path, key: str) -> int:
     """Mark every citation of ``key`` on the site as citing a retracted work."""
-    from toulmin.cite import find_citations
+    from toulmin.scan.citations import find_citations
 
     count = 0
     for path in [*(site / "posts").glob("*.md"), *(site / "docs").rglob("*.md")]:

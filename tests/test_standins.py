@@ -1,6 +1,6 @@
 """Stand-ins for a page while Material's search and the blog's reading time read it.
 
-The claim (toulmin.standins): the search index built from the stand-in is the index Material
+The claim (adapters.mkdocs.standins): the search index built from the stand-in is the index Material
 builds from the full page, the reading time leaves the reference list out and nothing
 else, and everything comes back exactly. The pages are the real site's built posts.
 """
@@ -15,7 +15,7 @@ import pytest
 from material.plugins.blog.readtime import readtime
 from material.plugins.search.plugin import Parser
 
-from toulmin import standins
+from toulmin.adapters.mkdocs import standins
 
 ARTICLE = '<article class="md-content__inner md-typeset">'
 

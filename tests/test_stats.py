@@ -10,9 +10,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from toulmin.markdown_ext import ToulminExtension
 from toulmin.project import Project
-from toulmin.statref import find_stat_refs, parse_number
+from toulmin.render.markdown import ToulminExtension
+from toulmin.scan.statrefs import find_stat_refs, parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -219,7 +219,7 @@ def test_warm_check_imports_no_heavy_library(site):
 
 
 def test_changed_data_recomputes_only_the_statistics_reading_it(site):
-    from toulmin import stats
+    from toulmin.definitions import statistics as stats
 
     first = stats.compute(site)
     assert first.computed == len(first.results) > 0

@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__, cachefile
-from toulmin.bib import Bibliography, load_in_background
+from toulmin import __version__
+from toulmin import cache as cachefile
+from toulmin.bibliography.bibtex import Bibliography, load_in_background
 from toulmin.findings import ERROR, WARNING, Finding, sort_findings
 
 CACHE_DIR = ".cache/toulmin"
@@ -157,7 +158,7 @@ class Project:
             _write_check_cache(cache_file, bib_id, fresh)
         cited_anywhere.update(self._statistic_sources())
         findings.extend(self._unused(cited_anywhere))
-        from toulmin.checks.registry import check_lock  # the lock only, never the network
+        from toulmin.checks.lock import check_lock  # the lock only, never the network
 
         findings.extend(check_lock(self.bib, "references.lock.json", self.root, cited_anywhere,
                                    [(d.path, d.text) for d in self.documents]))
@@ -191,9 +192,9 @@ class Project:
 
     @property
     def statistics(self):
-        """The site's statistics (``toulmin.stats.Statistics``), or None with no scripts/."""
+        """The site's statistics (``definitions.statistics.Statistics``); None without scripts."""
         if self._statistics is None and (self.root / self.settings.scripts_dir).is_dir():
-            from toulmin import stats
+            from toulmin.definitions import statistics as stats
 
             self._statistics = stats.compute(self.root, self.settings.scripts_dir,
                                              self.settings.datapackage,
@@ -201,11 +202,11 @@ class Project:
         return self._statistics
 
     def data_package(self):
-        """The site's Data Package (``toulmin.data.DataPackage``), or None without one."""
+        """The site's Data Package (``definitions.datapackage.DataPackage``); None if absent."""
         path = self.root / self.settings.datapackage
         if not path.exists():
             return None
-        from toulmin.data import DataPackage
+        from toulmin.definitions.datapackage import DataPackage
 
         try:
             return DataPackage.load(path)
@@ -215,7 +216,7 @@ class Project:
     def _check_data(self) -> list[Finding]:
         if not (self.root / self.settings.datapackage).exists():
             return []
-        from toulmin import data
+        from toulmin.definitions import datapackage as data
 
         return data.validate(self.root, self.settings.datapackage,
                              bib_keys=set(self.bib.entries.keys()))
@@ -259,7 +260,7 @@ class Project:
             if isinstance(found, tuple) and len(found) == 2 and found[0] == ident:
                 suffixes = found[1]
             else:
-                from toulmin import apa
+                from toulmin.style import apa
 
                 suffixes = apa.year_suffixes(self.bib.entries[k] for k in keys)
                 if self.bib.digest:  # a bibliography read from a file (and so hashed)
@@ -280,9 +281,9 @@ class Project:
 def _scan_document(doc: Document) -> tuple:
     """The checks of a document that need no reference base: its citations and masked
     prose (``cite.scan``), its quoted statistics, and its figures without support (STA005)."""
-    from toulmin import cite
     from toulmin.checks.statistics import check_unsupported_numbers
-    from toulmin.statref import find_stat_refs
+    from toulmin.scan import citations as cite
+    from toulmin.scan.statrefs import find_stat_refs
 
     scanned = cite.scan(doc.text)
     refs = find_stat_refs(doc.text, scanned.masked)

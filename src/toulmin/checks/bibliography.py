@@ -1,7 +1,7 @@
 """Checks on the reference base itself (codes BIB001-BIB008).
 
 Parse failures (BIB001), duplicate keys (BIB002) and missing crossref parents (BIB008) are
-found while parsing (``toulmin.bib``); this module adds the rules that look at each entry:
+found while parsing (``bibliography.bibtex``); this module adds the rules that look at each entry:
 duplicate DOI, missing required field, malformed DOI, unsafe URL scheme. They depend on the
 file's content only, so their findings are cached with the parsed file. The unused-entry
 warning (BIB007) needs the posts and is produced by the project (``toulmin.project``).
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from toulmin.bib import Reference, normalise_doi
+from toulmin.bibliography.bibtex import Reference, normalise_doi
 from toulmin.findings import ERROR, WARNING, Finding
 
 #: Crossref's recommended pattern for modern DOIs, loosened to any visible character in the

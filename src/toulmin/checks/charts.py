@@ -16,7 +16,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from toulmin.charts import CHARTS_DIR, Charts, for_project, stale
+from toulmin.definitions.charts import CHARTS_DIR, Charts, for_project, stale
 from toulmin.findings import ERROR, Finding
 
 #: ``![alt](target "title")`` whose target mentions charts/ (the target ends at ``)`` or space)
@@ -64,7 +64,7 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True) -> l
 
 def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str) -> list[Finding]:
     """CHA001 for each image of ``text`` that points into charts/ at a missing file."""
-    from toulmin import cite
+    from toulmin.scan import citations as cite
 
     code_masked = cite._mask_code_spans(cite._mask_blocks(text))
     out = []

@@ -1,6 +1,6 @@
 """Citation checks for one Markdown document against the reference base (CIT001–CIT009).
 
-``check_markdown`` scans a post once (``toulmin.cite.scan``) and reports:
+``check_markdown`` scans a post once (``toulmin.scan.citations.scan``) and reports:
 
 - CIT001  unknown citation key (with the closest existing key);
 - CIT002  a bare ``@name`` that matches no key and looks like a social-media handle
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from toulmin.bib import Bibliography, Name, Reference
-from toulmin.cite import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
+from toulmin.bibliography.bibtex import Bibliography, Name, Reference
 from toulmin.findings import ERROR, WARNING, Finding
+from toulmin.scan.citations import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
 
 __all__ = ["QUOTE_LOCATORS", "check_markdown"]
 

@@ -9,7 +9,7 @@
 - STA006 the bracket holds something that is not a number;
 - STA007 a statistic's name is defined by two scripts (the first stands).
 
-The Data Package's own problems are DATA001-DATA004 (``toulmin.data``).
+The Data Package's own problems are DATA001-DATA004 (``toulmin.definitions.datapackage``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from toulmin.definitions.statistics import Statistics, format_value
 from toulmin.findings import ERROR, WARNING, Finding
-from toulmin.statref import StatRef, find_stat_refs, parse_number
-from toulmin.stats import Statistics, format_value
+from toulmin.scan.statrefs import StatRef, find_stat_refs, parse_number
 
 
 def check_statistics(stats: Statistics, bib_keys: Iterable[str]) -> list[Finding]:

@@ -26,7 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from toulmin.citemodel import Citation, CiteItem
+from toulmin.scan.model import Citation, CiteItem
 
 __all__ = [
     "DoiMention",

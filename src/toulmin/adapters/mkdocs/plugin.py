@@ -1,7 +1,7 @@
 """The MkDocs adapter: load the project once per build and fail the build on errors.
 
 Event handlers appear in the order MkDocs calls them; each delegates to the core
-(``toulmin.project``) or the Markdown extension (``toulmin.markdown_ext``).
+(``toulmin.project``) or the Markdown extension (``toulmin.render.markdown``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from toulmin import preview, standins, statpages
-from toulmin.markdown_ext import ToulminExtension
-from toulmin.mkdocs_config import ToulminConfig
+from toulmin.adapters.mkdocs import preview, standins
+from toulmin.adapters.mkdocs.config import ToulminConfig
 from toulmin.project import Project, Settings, file_key
+from toulmin.render import statpages
+from toulmin.render.markdown import ToulminExtension
 
 log = logging.getLogger("mkdocs.plugins.toulmin")
 
@@ -177,7 +178,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     # While the blog plugin counts a post's reading time (priority 0) the post stands in
     # without its References section and with its citation links as comments
-    # (toulmin.standins); all is back before the feeds (priority -75) read the page.
+    # (toulmin.adapters.mkdocs.standins); all is back before the feeds (priority -75) read the page.
     @event_priority(100)
     def _hold_for_reading_time(self, html, *, page, config, files):
         ext = self.extension
@@ -206,13 +207,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     def on_pre_build(self, *, config):
         self.post_outputs = None
         if self.project is not None:
-            from toulmin.citethis import PostOutputs
+            from toulmin.adapters.mkdocs.citethis import PostOutputs
 
             self.post_outputs = PostOutputs(self.project, self.post_files)
 
     # While the search plugin indexes a page (priority 0) it stands in with its reference
     # list as text only and its citation links as comments: the same index from far fewer
-    # tags (toulmin.standins). The full page is back before it is written.
+    # tags (toulmin.adapters.mkdocs.standins). The full page is back before it is written.
     @event_priority(100)
     def _context_first(self, context, *, page, config, nav):
         if getattr(self, "post_outputs", None) is not None:

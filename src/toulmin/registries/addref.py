@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from toulmin import lock, registry
-from toulmin.bib import normalise_doi
+from toulmin.bibliography import lock
+from toulmin.bibliography.bibtex import normalise_doi
+from toulmin.registries import client as registry
 
 #: CSL (and Crossref works) types to BibTeX types.
 TYPE_MAP = {
@@ -265,7 +266,7 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: registry.
              today: str | None = None, client: registry.Client | None = None
              ) -> tuple[list[Added], list[str]]:
     """Fetch, build and append entries for ``dois``; returns (added, problems)."""
-    from toulmin import bib as bibmod
+    from toulmin.bibliography import bibtex as bibmod
 
     today = today or date.today().isoformat()
     client = client or registry.Client(config)

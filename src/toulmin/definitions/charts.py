@@ -34,8 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import cachefile
-from toulmin.stats import (
+from toulmin import cache as cachefile
+from toulmin.definitions.statistics import (
     _Inputs,
     _load_package,
     _relative_to,

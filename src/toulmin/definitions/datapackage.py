@@ -34,7 +34,8 @@ from dataclasses import field as _field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from toulmin import __version__, cachefile
+from toulmin import __version__
+from toulmin import cache as cachefile
 from toulmin.findings import ERROR, Finding, relpath, sort_findings
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toulmin import __version__
-from toulmin.bib import Reference, normalise_doi
+from toulmin.bibliography.bibtex import Reference, normalise_doi
 
 CSL_ACCEPT = "application/vnd.citationstyles.csl+json"
 JSON_ACCEPT = "application/json"
@@ -636,7 +636,7 @@ def describe(outcome: Outcome) -> str:
 
 def record_for(outcome: Outcome, ref_hash: str, today: str, previous: dict | None) -> dict:
     """The lock record of an outcome, keeping ``previous``'s date when nothing changed."""
-    from toulmin import lock
+    from toulmin.bibliography import lock
 
     r = outcome.retraction
     rec = lock.make_record(
@@ -673,8 +673,8 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
     """``toulmin verify-refs``: check every entry, rewrite the lock once at the end."""
     from datetime import date
 
-    from toulmin import bib as bibmod
-    from toulmin import lock
+    from toulmin.bibliography import bibtex as bibmod
+    from toulmin.bibliography import lock
 
     out = out or sys.stdout
     err = err or sys.stderr

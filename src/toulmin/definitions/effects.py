@@ -1,7 +1,7 @@
 """Effect sizes, rates, intervals and reliable-change arithmetic, each with its source.
 
 Every function names, in its docstring, the formula it computes and the publication it
-follows. Functions that estimate something return an :class:`~toulmin.estimate.Estimate`
+follows. Functions that estimate something return an :class:`~toulmin.definitions.estimate.Estimate`
 (value, 95% interval where one exists and how it was computed, n, the formula in words);
 plain conversions between effect-size metrics return a float.
 
@@ -10,7 +10,7 @@ denominator, a value outside its range all raise ``ValueError`` with a one-line 
 names the argument and its value.
 
 scipy is imported only inside the functions that need the noncentral t distribution
-(``import toulmin.effects`` stays fast); Wilson intervals and the normal distribution come
+(importing this module stays fast); Wilson intervals and the normal distribution come
 from the standard library (``statistics.NormalDist``).
 """
 
@@ -20,7 +20,7 @@ import math
 from numbers import Integral, Real
 from statistics import NormalDist
 
-from toulmin.estimate import Estimate
+from toulmin.definitions.estimate import Estimate
 
 __all__ = [
     "cohens_d",

@@ -1,6 +1,6 @@
 """APA 7 reference-list entries and in-text citations, rendered natively.
 
-This module turns the ``Reference`` records of :mod:`toulmin.bib` into the style of the
+This module turns the ``Reference`` records of ``bibliography.bibtex`` into the style of the
 *Publication Manual of the American Psychological Association* (7th ed., 2020), without
 pandoc or any citeproc at run time. Its behaviour was fixed against pandoc's citeproc with
 ``apa.csl`` (the CSL "APA Style 7th edition" style) as the oracle: ``tests/test_apa_oracle.py``
@@ -40,7 +40,7 @@ reference list is ordered by initials letter by letter (citeproc compares full g
 "Department of Health and Social Care" is not split at "and" (pandoc reads .bib files as
 biblatex, whose lists split there). URLs are linked only when they are http or https.
 
-Entries are memoised on the content hash that :mod:`toulmin.bib` gives each Reference, and
+Entries are memoised on the content hash that ``bibliography.bibtex`` gives each Reference, and
 the list-wide facts that citations need (names to add, initials) on the identity of the
 ``refs`` mapping, so a build pays for each entry once.
 
@@ -57,8 +57,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from toulmin.bib import Name, Reference, parse_names
-from toulmin.citemodel import Citation, CiteItem
+from toulmin.bibliography.bibtex import Name, Reference, parse_names
+from toulmin.scan.model import Citation, CiteItem
 
 __all__ = [
     "author_short",

@@ -3,7 +3,7 @@
 A script declares statistics with the decorator::
 
     import toulmin
-    from toulmin import effects
+    from toulmin.definitions import effects
 
     @toulmin.statistic("nhstt.recovery_rate_2024_25", sources=["nhsdigital_iapt_annual"],
                        unit="%", digits=1, title="Recovery rate, England, 2024-25")
@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import cachefile
-from toulmin.estimate import Estimate
+from toulmin import cache as cachefile
+from toulmin.definitions.estimate import Estimate
 
 CACHE_FORMAT = 2
 
@@ -268,7 +268,7 @@ def script_states(root: Path, folder: Path, cache: dict,
 
 
 def _load_package(path: Path):
-    from toulmin.data import DataPackage
+    from toulmin.definitions.datapackage import DataPackage
 
     try:
         return DataPackage.load(path)

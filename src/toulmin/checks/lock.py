@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from toulmin import lock
+from toulmin.bibliography import lock
 from toulmin.findings import ERROR, WARNING, Finding
 
 _MARK = re.compile(r"\bretracted\b", re.IGNORECASE)
@@ -108,7 +108,7 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
 
 def _retraction_findings(retracted: dict[str, dict],
                          documents: Iterable[tuple[str, str]]) -> list[Finding]:
-    from toulmin.cite import find_citations
+    from toulmin.scan.citations import find_citations
 
     out = []
     for doc_path, text in documents:

@@ -155,7 +155,7 @@ class PostOutputs:
         self.entries: list = []
 
     def page_context(self, page, config) -> None:
-        from toulmin import feeds
+        from toulmin.render import feeds
 
         src = page.file.abs_src_path
         real = file_key(src) if src else ""
@@ -194,7 +194,7 @@ class PostOutputs:
             categories=categories + tags))
 
     def post_build(self, config) -> None:
-        from toulmin import feeds
+        from toulmin.render import feeds
 
         site_dir = Path(config.site_dir)
         for rel, text in self.bibs.items():

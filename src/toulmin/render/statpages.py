@@ -11,7 +11,7 @@ import html
 import json
 from collections.abc import Callable
 
-from toulmin.stats import Result, Statistics, format_value
+from toulmin.definitions.statistics import Result, Statistics, format_value
 
 URL_PREFIX = "/statistics/"
 

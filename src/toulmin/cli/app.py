@@ -125,7 +125,7 @@ def _site_root(path: Path) -> tuple[Path, list[Path] | None]:
 def cmd_check(args: argparse.Namespace) -> int:
     if not getattr(args, "watch", False):
         return _check_once(args)
-    from toulmin import watch
+    from toulmin.cli import watch
     from toulmin.project import Settings
 
     target = Path(args.path)
@@ -142,7 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from toulmin import newpost
+    from toulmin.cli import new as newpost
     from toulmin.project import Settings
 
     root = Path(args.root).resolve()
@@ -225,7 +225,7 @@ def cmd_charts(args: argparse.Namespace) -> int:
     if not (root / settings.scripts_dir).is_dir():
         print(f"{settings.scripts_dir}:1:1: CHA000 no scripts folder in {root}", file=sys.stderr)
         return 2
-    from toulmin import charts
+    from toulmin.definitions import charts
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -247,7 +247,7 @@ def cmd_charts(args: argparse.Namespace) -> int:
 
 def _registry_setup(root: Path, args: argparse.Namespace):
     from toulmin.project import Settings
-    from toulmin.registry import CACHE_SUBDIR, Config
+    from toulmin.registries.client import CACHE_SUBDIR, Config
 
     settings = _settings_from_mkdocs(root, Settings())
     if args.bibliography:
@@ -260,7 +260,7 @@ def _registry_setup(root: Path, args: argparse.Namespace):
 
 
 def cmd_verify_refs(args: argparse.Namespace) -> int:
-    from toulmin.registry import verify_refs
+    from toulmin.registries.client import verify_refs
 
     root = Path(args.path).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)
@@ -272,7 +272,7 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:
-    from toulmin.addref import add_refs
+    from toulmin.registries.addref import add_refs
 
     root = Path(args.root).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)

@@ -29,10 +29,14 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from toulmin import __version__, apa, cachefile, cite, statpages
-from toulmin.citemodel import Citation, CiteItem
+from toulmin import __version__
+from toulmin import cache as cachefile
 from toulmin.project import Project, Settings
-from toulmin.statref import StatRef, find_stat_refs
+from toulmin.render import statpages
+from toulmin.scan import citations as cite
+from toulmin.scan.model import Citation, CiteItem
+from toulmin.scan.statrefs import StatRef, find_stat_refs
+from toulmin.style import apa
 
 DIRECTIVE = re.compile(
     r"^:::[ \t]+(?P<kind>bibliography|statistics|statistic)(?:[ \t]+(?P<arg>[\w.:\-]+))?[ \t]*$",
@@ -318,7 +322,7 @@ class ToulminExtension(Extension):
         """Whether the registry lock records ``key`` as retracted (read once per build,
         never fetched)."""
         if self._retracted is None:
-            from toulmin.checks.registry import retracted_keys
+            from toulmin.checks.lock import retracted_keys
 
             self._retracted = retracted_keys(self.project.root)
         return key in self._retracted

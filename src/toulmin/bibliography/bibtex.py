@@ -22,7 +22,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__, cachefile, latex
+from toulmin import __version__
+from toulmin import cache as cachefile
+from toulmin.bibliography import latex
 from toulmin.findings import ERROR, WARNING, Finding
 
 #: BibTeX's predefined month macros.
@@ -543,7 +545,7 @@ _WS = re.compile(r"\s+")
 
 
 def decode_latex(raw: str) -> str:
-    """LaTeX to plain Unicode, white space collapsed (see ``toulmin.latex``)."""
+    """LaTeX to plain Unicode, white space collapsed (see ``toulmin.bibliography.latex``)."""
     return latex.decode(raw)
 
 

@@ -1,0 +1,2 @@
+"""Adapters to site builders. Only this package imports a builder (mkdocs).
+"""
