@@ -1,18 +1,58 @@
-"""Cache files under ``.cache/toulmin``: marshal values, written atomically, read leniently.
+"""The one cache layer: files under the site's cache folder, fingerprinted, written atomically.
 
-A cache is never the only copy of anything: a file that cannot be read (missing, from an
-older format, truncated) reads as None, and one that cannot be written is skipped. Writes go
-to a temporary file that replaces the cache in one ``os.replace``, so a killed build never
-leaves half a cache behind.
+Every cache toulmin keeps (the parsed reference base, check results, statistics, charts,
+data validation, year suffixes, rendered citations) is stored through this module, and each
+stored value carries a fingerprint of what it was computed from:
+
+* ``code_digest()``: a digest of toulmin's own source files, so an upgrade, or an edit to
+  the engine (a message, a rule), never serves output that the old code computed;
+* the cache's format number, bumped when the stored shape changes;
+* the caller's *key*: a digest of the real inputs (file contents, the set of cited works,
+  settings), made with ``fingerprint()``.
+
+A cache is never the only copy of anything: a file that cannot be read (missing, written by
+other code, truncated, of the wrong shape) reads as None (a miss), and one that cannot be
+written is skipped. Writes go to a temporary file that replaces the cache in one
+``os.replace``, so a killed build never leaves half a cache behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import marshal
 import os
 from pathlib import Path
 from typing import Any
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of every Python source file of the installed toulmin package.
+
+    Reading and hashing the package's sources costs about a millisecond, once per process;
+    a cache keyed on it cannot outlive the code that wrote it.
+    """
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(b"\0")
+        with contextlib.suppress(OSError):
+            h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def fingerprint(*parts: str | bytes) -> str:
+    """A digest of ``parts`` (the real inputs of a cached value) and of toulmin's code."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(code_digest().encode())
+    for part in parts:
+        h.update(b"\0")
+        h.update(part if isinstance(part, bytes) else part.encode())
+    return h.hexdigest()
 
 
 def read(path: Path) -> Any | None:
@@ -47,19 +87,16 @@ def write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
-def read_versioned(path: Path, fmt: int) -> Any | None:
-    """The value ``write_versioned`` stored, or None when absent, corrupt, or written in
-    another cache format or by another toulmin version."""
-    from toulmin import __version__
-
+def read_versioned(path: Path, fmt: int, key: str = "") -> Any | None:
+    """The value ``write_versioned`` stored under the same format and key by this code, or
+    None when absent, corrupt, or written in another format, for other inputs, or by other
+    code."""
     found = read(path)
     if not isinstance(found, tuple) or len(found) != 3:
         return None
-    return found[2] if (found[0], found[1]) == (fmt, __version__) else None
+    return found[2] if (found[0], found[1]) == (fmt, fingerprint(key)) else None
 
 
-def write_versioned(path: Path, fmt: int, value: Any) -> None:
-    """Store ``value`` with the cache format and this toulmin's version."""
-    from toulmin import __version__
-
-    write(path, (fmt, __version__, value))
+def write_versioned(path: Path, fmt: int, value: Any, key: str = "") -> None:
+    """Store ``value`` with the cache format and the fingerprint of ``key`` and the code."""
+    write(path, (fmt, fingerprint(key), value))
