@@ -4,6 +4,7 @@ suffixes, and the collector state it borrows for the build."""
 from __future__ import annotations
 
 import gc
+import re
 import textwrap
 from pathlib import Path
 
@@ -98,3 +99,37 @@ def test_a_build_gives_the_collector_back_as_it_found_it(tmp_path):
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "out")))
     assert gc.get_freeze_count() == 0
     assert "Smith (2020)" in (tmp_path / "out" / "index.html").read_text()
+
+
+TWO_SMITHS = """\
+@article{smith2020, author = {Smith, Jane}, title = {Apples}, journal = {J}, year = {2020}}
+@article{smith2019, author = {Smith, Robert}, title = {Pears}, journal = {J}, year = {2019}}
+"""
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def _mini_site(root: Path) -> Path:
+    (root / "posts").mkdir(parents=True)
+    (root / "posts" / "a.md").write_text("# A\n\nFirst [@smith2020].\n")
+    (root / "references.bib").write_text(TWO_SMITHS)
+    return root
+
+
+def test_a_warm_render_after_a_second_smith_is_cited_matches_a_cold_one(tmp_path):
+    """APA 7 §8.20: two first authors with one surname get their initials in every
+    citation. A post that cites a second Smith changes how the first post's citation reads,
+    so the kept renderings must not survive the change of the cited works."""
+    site = _mini_site(tmp_path / "warm")
+    text = (site / "posts" / "a.md").read_text()
+    assert "(Smith, 2020)" in _text(_render(site, text))
+    (site / "posts" / "b.md").write_text("# B\n\nSecond [@smith2019].\n")
+    warm = _render(site, text)
+    cold_site = _mini_site(tmp_path / "cold")
+    (cold_site / "posts" / "b.md").write_text("# B\n\nSecond [@smith2019].\n")
+    cold = _render(cold_site, text)
+    assert "(J. Smith, 2020)" in _text(cold)
+    assert warm == cold
+

@@ -29,7 +29,6 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from toulmin import __version__
 from toulmin import cache as cachefile
 from toulmin.project import Project, Settings
 from toulmin.render import statpages
@@ -99,14 +98,16 @@ class ToulminExtension(Extension):
     # -- the render cache: rendered references and citations, kept between builds ---------
 
     def _render_cache_file(self) -> Path:
+        # What a rendering depends on: the entries, the year suffixes, and the works cited
+        # anywhere on the site (a second Smith adds initials to every Smith: APA 7 §8.20).
         project = self.project
-        h = hashlib.blake2b(digest_size=12)
-        h.update(f"{__version__}\0{project.bib.digest}\0".encode())
-        h.update(repr(sorted(project.year_suffixes().items())).encode())
-        return project.cache_path / f"render-{h.hexdigest()}.marshal"
+        key = cachefile.fingerprint(project.bib.digest,
+                                    repr(sorted(project.year_suffixes().items())),
+                                    "\0".join(project.cited_keys()))
+        return project.cache_path / f"render-{key[:24]}.marshal"
 
     def _found_cache_file(self) -> Path:
-        return self.project.cache_path / f"citations-{__version__}.marshal"
+        return self.project.cache_path / f"citations-{cachefile.fingerprint()[:24]}.marshal"
 
     def load_render_cache(self) -> None:
         """Reuse the renderings of the last build when the references have not changed,
@@ -130,7 +131,11 @@ class ToulminExtension(Extension):
         """Keep this build's renderings (only when it added any) and the citations found in
         the texts it rendered."""
         if self._found_used != self._found_disk:
-            cachefile.write(self._found_cache_file(), self._found_used)
+            found = self._found_cache_file()
+            for old in found.parent.glob("citations-*.marshal"):  # written by other code
+                if old != found:
+                    old.unlink(missing_ok=True)
+            cachefile.write(found, self._found_used)
         if self._render_sizes() == self._loaded_sizes:
             return
         path = self._render_cache_file()
