@@ -228,7 +228,7 @@ class Project:
     def _check_data(self) -> list[Finding]:
         if not (self.root / self.settings.datapackage).exists():
             return []
-        from toulmin.definitions import datapackage as data
+        from toulmin.definitions import datavalidation as data
 
         return data.validate(self.root, self.settings.datapackage,
                              bib_keys=set(self.bib.entries.keys()))
