@@ -165,6 +165,26 @@ def test_a_chart_name_defined_by_two_scripts_is_cha004_at_the_second(site, run_c
         assert " CHA002 " not in out
 
 
+def test_which_of_two_definitions_stands_does_not_depend_on_the_cache(site):
+    """The first script in name order stands, also when only it is rendered again and the
+    later one comes from the chart cache (the cached one used to win then)."""
+    from toulmin.definitions import charts
+
+    extra = site / "scripts" / "aa_more_charts.py"
+    extra.write_text("import altair as alt\nimport toulmin\n\n\n"
+                     '@toulmin.chart("referral_funnel", title="Another funnel")\n'
+                     "def another_funnel(data):\n"
+                     '    return alt.Chart(data.table("england_annual")).mark_point()\n')
+    cold = charts.compute(site)
+    assert cold.results["referral_funnel"].path == "scripts/aa_more_charts.py"
+    extra.write_text(extra.read_text() + "\n# edited\n")
+    warm = charts.compute(site)
+    assert warm.rendered == ["referral_funnel"]
+    assert warm.results["referral_funnel"].path == "scripts/aa_more_charts.py"
+    assert warm.duplicates == cold.duplicates
+    assert [d[0] for d in warm.duplicates] == ["scripts/charts.py"]
+
+
 def test_a_chart_name_defined_twice_in_one_script_fails_it_at_the_second(site, run_cli):
     script = site / "scripts" / "charts.py"
     text = script.read_text()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from toulmin.definitions import datapackage as data
+from toulmin.definitions import datavalidation as data
 from toulmin.definitions.datapackage import DataPackage, DataPackageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -421,7 +421,7 @@ def test_garbage_csv_and_missing_descriptor_give_findings(site_data):
 
 _RUN = """
 import json, sys
-from toulmin.definitions import datapackage as data
+from toulmin.definitions import datavalidation as data
 fs = data.validate(sys.argv[1], bib_keys={"nhsdigital_iapt_annual"})
 print(json.dumps({"findings": [f.as_dict() for f in fs],
                   "frictionless": "frictionless" in sys.modules,

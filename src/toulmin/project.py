@@ -81,6 +81,7 @@ class Project:
         self._findings: list[Finding] | None = None
         self._suffixes: dict[str, str] | None = None
         self._statistics = None
+        self._charts = None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -201,6 +202,17 @@ class Project:
                                              self.settings.cache_dir)
         return self._statistics
 
+    @property
+    def charts(self):
+        """The site's charts (``definitions.charts.Charts``), rendered once (only what the
+        chart cache does not hold); None without scripts."""
+        if self._charts is None and (self.root / self.settings.scripts_dir).is_dir():
+            from toulmin.definitions import charts
+
+            self._charts = charts.compute(self.root, self.settings.scripts_dir,
+                                          self.settings.datapackage, self.settings.cache_dir)
+        return self._charts
+
     def data_package(self):
         """The site's Data Package (``definitions.datapackage.DataPackage``); None if absent."""
         path = self.root / self.settings.datapackage
@@ -216,7 +228,7 @@ class Project:
     def _check_data(self) -> list[Finding]:
         if not (self.root / self.settings.datapackage).exists():
             return []
-        from toulmin.definitions import datapackage as data
+        from toulmin.definitions import datavalidation as data
 
         return data.validate(self.root, self.settings.datapackage,
                              bib_keys=set(self.bib.entries.keys()))

@@ -16,7 +16,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from toulmin.definitions.charts import CHARTS_DIR, Charts, for_project, stale
+from toulmin.definitions.charts import CHARTS_DIR, Charts, stale
 from toulmin.findings import ERROR, Finding
 
 #: ``![alt](target "title")`` whose target mentions charts/ (the target ends at ``)`` or space)
@@ -27,7 +27,7 @@ IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*charts/[^)\s>]
 def check_charts(project) -> list[Finding]:
     """Every chart finding of a project: failing definitions, stale files, broken images."""
     out = []
-    charts = for_project(project)
+    charts = project.charts
     if charts is not None:
         out.extend(chart_findings(project.root, charts))
     for doc in project.documents:

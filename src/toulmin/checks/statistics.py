@@ -9,7 +9,7 @@
 - STA006 the bracket holds something that is not a number;
 - STA007 a statistic's name is defined by two scripts (the first stands).
 
-The Data Package's own problems are DATA001-DATA004 (``toulmin.definitions.datapackage``).
+The Data Package's own problems are DATA001-DATA004 (``toulmin.definitions.datavalidation``).
 """
 
 from __future__ import annotations

@@ -26,26 +26,14 @@ altair nor vl-convert nor pandas.
 from __future__ import annotations
 
 import html
-import inspect
 import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from toulmin import cache as cachefile
-from toulmin.definitions.statistics import (
-    _Inputs,
-    _load_package,
-    _relative_to,
-    _takes_argument,
-    _where,
-    add_first,
-    file_digests,
-    load_definitions,
-    script_states,
-)
+from toulmin.definitions import scripts
 
 CACHE_FORMAT = 1
 CHARTS_DIR = "charts"
@@ -103,26 +91,20 @@ class ChartResult:
                 f"{charts_dir}/{self.name}.vl.json": self.spec}
 
 
-@dataclass(slots=True)
-class Charts:
-    """Every chart of a site, rendered or taken from the cache."""
+class Charts(scripts.Collection):
+    """Every chart of a site, rendered or taken from the cache; ``results`` by name.
 
-    results: dict[str, ChartResult] = field(default_factory=dict)
-    #: problems loading a script: (path, line, message)
-    script_errors: list[tuple[str, int, str]] = field(default_factory=list)
-    #: names of the charts rendered in this run (empty when all came from the cache)
-    rendered: list[str] = field(default_factory=list)
-    #: a name a later script defines again: (path, line, message); the first one stands
-    duplicates: list[tuple[str, int, str]] = field(default_factory=list)
+    A name that a later script defines again is a duplicate (both would write
+    charts/NAME.svg): the first one stands.
+    """
 
-    def add(self, res: ChartResult) -> None:
-        """Add ``res``, unless an earlier script defined its name (both would write
-        charts/NAME.svg): then it is a duplicate."""
-        add_first(self.results, self.duplicates, res, "chart")
+    __slots__ = ()
+    kind = "chart"
 
-
-#: Charts declared by the script being imported (filled by the decorator).
-_REGISTRY: dict[str, ChartDef] = {}
+    @property
+    def rendered(self) -> list[str]:
+        """Names of the charts rendered in this run (empty when all came from the cache)."""
+        return self.ran
 
 
 def chart(name: str, *, title: str = "", description: str = ""
@@ -132,21 +114,39 @@ def chart(name: str, *, title: str = "", description: str = ""
         raise ValueError(f"chart name {name!r} must be letters, digits, '_' or '-'")
 
     def register(func: Callable) -> Callable:
-        try:
-            path = inspect.getsourcefile(func) or ""
-            line = inspect.getsourcelines(func)[1]
-        except (OSError, TypeError):
-            path, line = "", 1
-        doc = inspect.getdoc(func) or ""
-        first = _REGISTRY.get(name)
-        if first is not None and first.func.__globals__ is func.__globals__:
-            raise ValueError(f"chart '{name}' is defined twice in this script (first on "
-                             f"line {first.line})")
-        _REGISTRY[name] = ChartDef(name, func, title or name,
-                                   description or " ".join(doc.split()), path, line)
+        path, line, doc = scripts.source_of(func)
+        scripts.declare("chart", ChartDef(name, func, title or name,
+                                          description or " ".join(doc.split()), path, line))
         return func
 
     return register
+
+
+class _ChartKind(scripts.Kind):
+    """Charts to the definitions engine: what a definition returns is rendered."""
+
+    name = "chart"
+    module_prefix = "toulmin_charts_"
+    cache_file = "charts.marshal"
+    cache_format = CACHE_FORMAT
+    in_name_order = True
+    doing = "rendering chart"
+
+    def new_result(self, cd: ChartDef, rel: str) -> ChartResult:
+        return ChartResult(cd.name, cd.title, cd.description, rel, cd.line)
+
+    def accept(self, result: ChartResult, cd: ChartDef, made) -> None:
+        result.spec, result.svg = render(made, cd.title, cd.description)
+
+    def record(self, r: ChartResult) -> tuple:
+        return (r.name, r.title, r.description, r.path, r.line, r.spec, r.svg, r.error,
+                r.error_line)
+
+    def from_record(self, record) -> ChartResult:
+        return ChartResult(*record)
+
+
+CHART = _ChartKind()
 
 
 def compute(root: Path, scripts_dir: str = "scripts",
@@ -157,82 +157,8 @@ def compute(root: Path, scripts_dir: str = "scripts",
 
     ``progress`` is called with a line per chart rendered when several are.
     """
-    root = Path(root)
-    folder = root / scripts_dir
-    out = Charts()
-    if not folder.is_dir():
-        return out
-    cache_file = root / cache_dir / "charts.marshal"
-    cache = _read_cache(cache_file) if use_cache else {}
-    fresh: dict[str, tuple] = {}
-    package = None
-    digest = file_digests(root)
-    jobs: list[tuple[Path, str, str, dict, set[str] | None]] = []
-    for state in script_states(root, folder, cache, digest):
-        if state.current:
-            fresh[state.rel] = state.hit
-            for entry in state.hit[1].values():
-                out.add(ChartResult(*entry[1]))
-            continue
-        jobs.append(state.unpack())
-    for script, rel, script_hash, kept, stale in jobs:
-        if package is None:
-            package = _load_package(root / datapackage)
-        results, errors = _run_script(root, script, rel, package, stale, progress,
-                                      len(jobs) > 1 or stale is None or len(stale) > 1)
-        entries: dict[str, tuple] = {}
-        for res, inputs in results:
-            out.rendered.append(res.name)
-            entries[res.name] = ({p: digest(p) for p in sorted(inputs)}, _record(res))
-        for name, entry in kept.items():
-            entries.setdefault(name, entry)
-        for name in sorted(entries):
-            res = ChartResult(*entries[name][1])
-            out.add(res)
-        out.script_errors.extend(errors)
-        fresh[rel] = (script_hash, entries, [list(e) for e in errors])
-    out.results = dict(sorted(out.results.items()))
-    if fresh != cache:
-        _write_cache(cache_file, fresh)
-    return out
-
-
-def _run_script(root: Path, script: Path, rel: str, package, only: set[str] | None,
-                progress, several: bool
-                ) -> tuple[list[tuple[ChartResult, set[str]]], list[tuple[str, int, str]]]:
-    """Import one script with a fresh registry and render its charts (or ``only``)."""
-    declared, errors = load_definitions(script, rel, _REGISTRY, "toulmin_charts_")
-    if errors:
-        return [], errors
-    declared = {n: d for n, d in sorted(declared.items()) if only is None or n in only}
-    package_file = _relative_to(Path(package.path), root) if package is not None and \
-        getattr(package, "path", None) else None
-    results: list[tuple[ChartResult, set[str]]] = []
-    for i, cd in enumerate(declared.values(), 1):
-        if progress is not None and (several or len(declared) > 1):
-            progress(f"[{i}/{len(declared)}] {rel}: rendering chart '{cd.name}'")
-        res = ChartResult(cd.name, cd.title, cd.description, rel, cd.line)
-        tracker = _Inputs(package) if package is not None else None
-        try:
-            if tracker is None:
-                raise RuntimeError("the Data Package data/datapackage.yaml could not be read")
-            made = cd.func(tracker) if _takes_argument(cd.func) else cd.func()
-            res.spec, res.svg = render(made, cd.title, cd.description)
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            res.error_line, res.error = _where(exc, script, default=cd.line)
-            res.spec = res.svg = ""
-        inputs: set[str] = set()
-        if package_file:
-            inputs.add(package_file)
-        if tracker is not None:
-            for table in sorted(tracker.read):
-                resource = package.resources.get(table)
-                if resource is not None:
-                    inputs.add(_relative_to(Path(resource.abs_path), root))
-        results.append((res, inputs))
-    return results, errors
+    return scripts.compute(CHART, Charts(), root, scripts_dir, datapackage, cache_dir,
+                           use_cache=use_cache, progress=progress)
 
 
 def render(made, title: str = "", description: str = "") -> tuple[str, str]:
@@ -340,27 +266,3 @@ def stale(root: Path, charts: Charts, charts_dir: str = CHARTS_DIR
                 out.append((res.name, rel, "differs"))
                 break
     return out
-
-
-def _record(r: ChartResult) -> tuple:
-    return (r.name, r.title, r.description, r.path, r.line, r.spec, r.svg, r.error,
-            r.error_line)
-
-
-def _read_cache(path: Path) -> dict:
-    found = cachefile.read_versioned(path, CACHE_FORMAT)
-    return found if isinstance(found, dict) else {}
-
-
-def _write_cache(path: Path, data: dict) -> None:
-    cachefile.write_versioned(path, CACHE_FORMAT, data)
-
-
-def for_project(project) -> Charts | None:
-    """The charts of a ``Project`` (computed once per project), or None without scripts/."""
-    found = getattr(project, "_toulmin_charts", None)
-    if found is None and (project.root / project.settings.scripts_dir).is_dir():
-        found = compute(project.root, project.settings.scripts_dir,
-                        project.settings.datapackage, project.settings.cache_dir)
-        project._toulmin_charts = found
-    return found
