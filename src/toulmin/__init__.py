@@ -17,7 +17,7 @@ __all__ = ["Estimate", "__version__", "chart", "effects", "statistic"]
 _LAZY = {
     "Estimate": ("toulmin.definitions.estimate", "Estimate"),
     "chart": ("toulmin.definitions.charts", "chart"),
-    "effects": ("toulmin.definitions.effects", None),  # the module itself
+    "effects": ("toulmin.definitions.effects", None),  # the package itself
     "statistic": ("toulmin.definitions.statistics", "statistic"),
 }
 
