@@ -29,7 +29,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from toulmin import __version__
 from toulmin import cache as cachefile
 from toulmin.definitions.datapackage import (
     DEFAULT_PATH,
@@ -89,13 +88,11 @@ def _file_digest(path: str) -> str | None:
 
 
 def _cache_name(*parts: str | bytes) -> str:
-    raw = [__version__.encode(), str(CACHE_FORMAT).encode()]
-    raw += [p if isinstance(p, bytes) else p.encode("utf-8") for p in parts]
-    return _digest(b"\0".join(raw))
+    return cachefile.fingerprint(str(CACHE_FORMAT), *parts)
 
 
 def _read_cache(path: Path) -> Any:
-    """The cached value, or None when absent, corrupt or from another toulmin version."""
+    """The cached value, or None when absent, corrupt or written by other code."""
     return cachefile.read_versioned(path, CACHE_FORMAT)
 
 
