@@ -13,7 +13,8 @@ and returns findings:
 - ``DATA004`` the descriptor itself is unreadable, not YAML or not a valid Data Package.
 
 pandas, frictionless and even PyYAML are imported inside the functions that need them.
-Validation results are cached in ``<root>/.cache/toulmin/``: ``data-<hash>.marshal`` is named
+Validation results are cached in ``<root>/<cache_dir>`` (``.cache/toulmin/`` unless the
+site sets another): ``data-<hash>.marshal`` is named
 by the hash of the descriptor's bytes, its path and the toulmin version, and records the
 hash of every CSV it checked, so a warm ``validate`` only reads and hashes files and imports
 neither pandas nor frictionless (nor yaml); ``data-resource-<hash>.marshal`` holds one CSV's
@@ -510,7 +511,7 @@ def _read_table(res: Resource, package_path: str):
 
 
 def validate(root: str | os.PathLike, datapackage_path: str | os.PathLike = DEFAULT_PATH,
-             bib_keys: set[str] | None = None) -> list[Finding]:
+             bib_keys: set[str] | None = None, cache_dir: str = CACHE_DIR) -> list[Finding]:
     """Every problem of the Data Package at ``root/datapackage_path``, as findings.
 
     Never raises: a failure of the validator itself becomes a ``DATA004`` finding. When
@@ -521,7 +522,7 @@ def validate(root: str | os.PathLike, datapackage_path: str | os.PathLike = DEFA
     dp = dp if dp.is_absolute() else root / dp
     dp_rel = relpath(dp, root)
     try:
-        findings, cites = _validate_cached(root, dp, dp_rel)
+        findings, cites = _validate_cached(root, dp, dp_rel, cache_dir)
     except Exception as exc:  # never a traceback
         findings = [Finding(dp_rel, 1, 1, "DATA004", ERROR,
                             f"could not validate the data package: {type(exc).__name__}: "
@@ -568,7 +569,7 @@ def _rows_of(findings: list[Finding]) -> list[tuple]:
     return [(f.path, f.line, f.column, f.code, f.severity, f.message, f.hint) for f in findings]
 
 
-def _validate_cached(root: Path, dp: Path, dp_rel: str
+def _validate_cached(root: Path, dp: Path, dp_rel: str, cache_dir: str = CACHE_DIR
                      ) -> tuple[list[Finding], list[tuple[str, int, int]]]:
     """(findings without DATA003, citations as (key, line, column)), from cache if fresh.
 
@@ -582,7 +583,7 @@ def _validate_cached(root: Path, dp: Path, dp_rel: str
     except OSError as exc:
         return [Finding(dp_rel, 1, 1, "DATA004", ERROR,
                         f"cannot read the data package: {exc.strerror or exc}")], []
-    cache_dir = root / CACHE_DIR
+    cache_dir = root / cache_dir
     cache_file = cache_dir / f"data-{_cache_name(dp_rel, raw)}.marshal"
     hit = _read_cache(cache_file)
     if hit is not None:
