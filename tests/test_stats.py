@@ -65,7 +65,7 @@ def test_every_checked_number_fails_when_its_last_digit_changes(site, tmp_path):
 
 
 def _settings(cache: str):
-    from toulmin.project import Settings
+    from toulmin.settings import Settings
 
     return Settings(cache_dir=cache)
 

@@ -22,23 +22,9 @@ from toulmin import __version__
 from toulmin import cache as cachefile
 from toulmin.bibliography.bibtex import Bibliography, load_in_background
 from toulmin.findings import ERROR, WARNING, Finding, sort_findings
+from toulmin.settings import Settings
 
-CACHE_DIR = ".cache/toulmin"
 CHECK_CACHE_FORMAT = 2
-
-
-@dataclass(slots=True)
-class Settings:
-    """Where a site keeps its inputs (the plugin's options, the CLI's defaults)."""
-
-    bibliography: str = "references.bib"
-    posts_dir: str = "posts"
-    docs_dir: str = "docs"
-    cache_dir: str = CACHE_DIR
-    scripts_dir: str = "scripts"
-    datapackage: str = "data/datapackage.yaml"
-    #: contact address for the DOI registries (the plugin's ``mailto``)
-    mailto: str = ""
 
 
 @dataclass(slots=True)
@@ -184,7 +170,8 @@ class Project:
             out.extend(check_stat_refs(doc.path, doc.text, stats, refs))
         elif refs:
             out.extend(Finding(doc.path, r.line, r.column, "STA001", ERROR,
-                               f"unknown statistic '{r.name}': the site has no scripts/ folder")
+                               f"unknown statistic '{r.name}': the site has no "
+                               f"{self.settings.scripts_dir}/ folder")
                        for r in refs)
         out.extend(unsupported)
         return out
@@ -231,7 +218,8 @@ class Project:
         from toulmin.definitions import datavalidation as data
 
         return data.validate(self.root, self.settings.datapackage,
-                             bib_keys=set(self.bib.entries.keys()))
+                             bib_keys=set(self.bib.entries.keys()),
+                             cache_dir=self.settings.cache_dir)
 
     def _unused(self, cited: set[str]) -> list[Finding]:
         out = []

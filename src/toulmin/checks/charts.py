@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -19,24 +20,32 @@ from pathlib import Path
 from toulmin.definitions.charts import CHARTS_DIR, Charts, stale
 from toulmin.findings import ERROR, Finding
 
-#: ``![alt](target "title")`` whose target mentions charts/ (the target ends at ``)`` or space)
-IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*charts/[^)\s>]+)>?"
-                   r"(?:\s+\"[^\"\n]*\")?\s*\)")
+
+@functools.cache
+def image_pattern(folder: str = CHARTS_DIR) -> re.Pattern:
+    """``![alt](target "title")`` whose target mentions ``folder/`` (charts_dir's name; the
+    target ends at ``)`` or space)."""
+    return re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*" + re.escape(folder)
+                      + r"/[^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 
 
 def check_charts(project) -> list[Finding]:
     """Every chart finding of a project: failing definitions, stale files, broken images."""
     out = []
     charts = project.charts
+    charts_dir = project.settings.charts_dir
     if charts is not None:
-        out.extend(chart_findings(project.root, charts))
+        out.extend(chart_findings(project.root, charts, charts_dir=charts_dir))
+    folder = posixpath.basename(posixpath.normpath(charts_dir)) + "/"
     for doc in project.documents:
-        if "charts/" in doc.text:
-            out.extend(check_chart_images(project.root, doc.path, doc.abs_path, doc.text))
+        if folder in doc.text:
+            out.extend(check_chart_images(project.root, doc.path, doc.abs_path, doc.text,
+                                          charts_dir=charts_dir))
     return out
 
 
-def chart_findings(root: Path, charts: Charts, *, check_files: bool = True) -> list[Finding]:
+def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
+                   charts_dir: str = CHARTS_DIR) -> list[Finding]:
     """CHA003 for each chart that failed; CHA002 for each whose committed files are stale."""
     out = []
     for path, line, message in charts.script_errors:
@@ -44,7 +53,8 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True) -> l
                            "fix the script; the charts it defines cannot be rendered"))
     for path, line, message in charts.duplicates:
         out.append(Finding(path, line, 1, "CHA004", ERROR, message,
-                           "rename one of them: each chart is written to charts/NAME.svg"))
+                           f"rename one of them: each chart is written to {charts_dir}/"
+                           "NAME.svg"))
     for res in charts.results.values():
         if res.error:
             out.append(Finding(res.path, res.error_line or res.line, 1, "CHA003", ERROR,
@@ -52,24 +62,26 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True) -> l
                                "fix the chart definition or its data, then run "
                                "`toulmin charts`"))
     if check_files:
-        for name, rel, why in stale(root, charts):
+        for name, rel, why in stale(root, charts, charts_dir):
             res = charts.results[name]
             detail = ("the file is missing" if why == "missing" else
                       f"it differs from a rebuild from {res.path} and its data")
             out.append(Finding(rel, 1, 1, "CHA002", ERROR,
                                f"chart '{name}' is stale: {detail}",
-                               "run `toulmin charts` and commit the files in charts/"))
+                               f"run `toulmin charts` and commit the files in {charts_dir}/"))
     return out
 
 
-def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str) -> list[Finding]:
-    """CHA001 for each image of ``text`` that points into charts/ at a missing file."""
+def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
+                       charts_dir: str = CHARTS_DIR) -> list[Finding]:
+    """CHA001 for each image of ``text`` that points into charts_dir at a missing file."""
     from toulmin.scan import citations as cite
 
     code_masked = cite._mask_code_spans(cite._mask_blocks(text))
     out = []
     base = Path(abs_path).parent
-    for m in IMAGE.finditer(text):
+    pattern = image_pattern(posixpath.basename(posixpath.normpath(charts_dir)))
+    for m in pattern.finditer(text):
         if code_masked[m.start()] != text[m.start()]:
             continue  # inside code: an example, not an image
         src = m.group("src")
@@ -82,10 +94,10 @@ def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str) -> 
             resolved = base / posixpath.normpath(target)
         resolved = Path(os.path.normpath(resolved))
         try:
-            inside = resolved.relative_to(Path(root).resolve() / CHARTS_DIR)
+            inside = resolved.relative_to(Path(root).resolve() / charts_dir)
         except ValueError:
             try:
-                inside = resolved.relative_to(Path(root) / CHARTS_DIR)
+                inside = resolved.relative_to(Path(root) / charts_dir)
             except ValueError:
                 continue
         if resolved.is_file():
@@ -93,10 +105,11 @@ def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str) -> 
         line = text.count("\n", 0, m.start()) + 1
         column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         name = inside.as_posix()
-        known = sorted(p.name for p in (Path(root) / CHARTS_DIR).glob("*.svg"))
+        known = sorted(p.name for p in (Path(root) / charts_dir).glob("*.svg"))
         hint = ("the charts are: " + ", ".join(known)) if known else \
             "run `toulmin charts` to render the charts defined in scripts/"
         out.append(Finding(rel_path, line, column, "CHA001", ERROR,
-                           f"image '{src}' points to {CHARTS_DIR}/{name}, which does not exist",
+                           f"image '{src}' points to {charts_dir}/{name}, which does not "
+                           "exist",
                            hint))
     return out

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from toulmin import __version__
+from toulmin.settings import SettingsError, read_mkdocs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_add_ref(args)
         if args.command == "charts":
             return cmd_charts(args)
+    except SettingsError as exc:  # mkdocs.yml: an unknown option or a wrong type
+        print(exc.finding.format(), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("toulmin: interrupted", file=sys.stderr)
         return 130
@@ -126,27 +130,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not getattr(args, "watch", False):
         return _check_once(args)
     from toulmin.cli import watch
-    from toulmin.project import Settings
 
     target = Path(args.path)
     if not target.exists():
         return _check_once(args)
     root, _ = _site_root(target)
-    settings = _settings_from_mkdocs(root, Settings())
+    settings = _check_settings(root, args)
+    return watch.run(lambda: _check_once(args), watch.inputs(root, settings))
+
+
+def _check_settings(root: Path, args: argparse.Namespace):
+    """The site's settings (mkdocs.yml), with ``check``'s command-line options over them."""
+    settings = read_mkdocs(root)
     for name in ("bibliography", "posts_dir", "docs_dir"):
         if getattr(args, name, None):
             setattr(settings, name, getattr(args, name))
-    return watch.run(lambda: _check_once(args), watch.inputs(root, settings))
+    return settings
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from toulmin.cli import new as newpost
-    from toulmin.project import Settings
 
     root = Path(args.root).resolve()
-    settings = _settings_from_mkdocs(root, Settings())
+    settings = read_mkdocs(root)
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
@@ -164,20 +172,18 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def _check_once(args: argparse.Namespace) -> int:
     from toulmin.findings import has_errors, to_json
-    from toulmin.project import Project, Settings
+    from toulmin.project import Project
 
     target = Path(args.path)
     if not target.exists():
         print(f"{args.path}:1:1: CLI001 no such file or folder", file=sys.stderr)
         return 2
     root, only = _site_root(target)
-    settings = _settings_from_mkdocs(root, Settings())
-    if args.bibliography:
-        settings.bibliography = args.bibliography
-    if args.posts_dir:
-        settings.posts_dir = args.posts_dir
-    if args.docs_dir:
-        settings.docs_dir = args.docs_dir
+    try:
+        settings = _check_settings(root, args)
+    except SettingsError as exc:  # under --watch, keep watching until mkdocs.yml is fixed
+        print(exc.finding.format(), file=sys.stderr)
+        return 2
     if not (root / settings.bibliography).exists():
         print(f"{settings.bibliography}:1:1: BIB000 reference base not found in {root}",
               file=sys.stderr)
@@ -215,13 +221,12 @@ def _check_once(args: argparse.Namespace) -> int:
 
 def cmd_charts(args: argparse.Namespace) -> int:
     from toulmin.checks.charts import chart_findings
-    from toulmin.project import Settings
 
     root = Path(args.path).resolve()
     if not root.is_dir():
         print(f"{args.path}:1:1: CLI001 no such folder", file=sys.stderr)
         return 2
-    settings = Settings()
+    settings = read_mkdocs(root)
     if not (root / settings.scripts_dir).is_dir():
         print(f"{settings.scripts_dir}:1:1: CHA000 no scripts folder in {root}", file=sys.stderr)
         return 2
@@ -232,8 +237,9 @@ def cmd_charts(args: argparse.Namespace) -> int:
 
     result = charts.compute(root, settings.scripts_dir, settings.datapackage,
                             settings.cache_dir, use_cache=not args.force, progress=progress)
-    written = [] if args.check else charts.write(root, result)
-    findings = chart_findings(root, result, check_files=args.check)
+    written = [] if args.check else charts.write(root, result, settings.charts_dir)
+    findings = chart_findings(root, result, check_files=args.check,
+                              charts_dir=settings.charts_dir)
     for f in findings:
         print(f.format())
     if not args.check:
@@ -246,10 +252,9 @@ def cmd_charts(args: argparse.Namespace) -> int:
 
 
 def _registry_setup(root: Path, args: argparse.Namespace):
-    from toulmin.project import Settings
     from toulmin.registries.client import CACHE_SUBDIR, Config
 
-    settings = _settings_from_mkdocs(root, Settings())
+    settings = read_mkdocs(root)
     if args.bibliography:
         settings.bibliography = args.bibliography
     # TOULMIN_MAILTO, else the plugin's mailto in mkdocs.yml, else the default address
@@ -282,32 +287,6 @@ def cmd_add_ref(args: argparse.Namespace) -> int:
     for p in problems:
         print(f"toulmin: {p}", file=sys.stderr)
     return 1 if problems else 0
-
-
-def _settings_from_mkdocs(root: Path, settings):
-    """Read docs_dir and the toulmin plugin's options from mkdocs.yml (without mkdocs)."""
-    cfg = root / "mkdocs.yml"
-    if not cfg.exists():
-        return settings
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        """mkdocs.yml may hold !!python/name and !ENV tags: read them as plain values."""
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(cfg.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except (yaml.YAMLError, OSError):
-        return settings
-    if isinstance(data.get("docs_dir"), str):
-        settings.docs_dir = data["docs_dir"]
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("toulmin"), dict):
-            for name in ("bibliography", "posts_dir", "mailto"):
-                value = plugin["toulmin"].get(name)
-                if isinstance(value, str):
-                    setattr(settings, name, value)
-    return settings
 
 
 if __name__ == "__main__":  # pragma: no cover

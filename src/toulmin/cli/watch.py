@@ -46,7 +46,8 @@ def inputs(root: Path, settings) -> list[Path]:
     """What a check reads: the reference base and its lock, posts, pages, data, scripts,
     charts and the site's configuration."""
     names = (settings.bibliography, "references.lock.json", settings.posts_dir,
-             settings.docs_dir, settings.scripts_dir, "data", "charts", "mkdocs.yml")
+             settings.docs_dir, settings.scripts_dir, settings.data_dir, settings.charts_dir,
+             "mkdocs.yml")
     return [root / n for n in dict.fromkeys(names)]
 
 

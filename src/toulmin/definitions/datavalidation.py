@@ -48,7 +48,7 @@ __all__ = ["validate"]
 
 
 def validate(root: str | os.PathLike, datapackage_path: str | os.PathLike = DEFAULT_PATH,
-             bib_keys: set[str] | None = None) -> list[Finding]:
+             bib_keys: set[str] | None = None, cache_dir: str = CACHE_DIR) -> list[Finding]:
     """Every problem of the Data Package at ``root/datapackage_path``, as findings.
 
     Never raises: a failure of the validator itself becomes a ``DATA004`` finding. When
@@ -59,7 +59,7 @@ def validate(root: str | os.PathLike, datapackage_path: str | os.PathLike = DEFA
     dp = dp if dp.is_absolute() else root / dp
     dp_rel = relpath(dp, root)
     try:
-        findings, cites = _validate_cached(root, dp, dp_rel)
+        findings, cites = _validate_cached(root, dp, dp_rel, cache_dir)
     except Exception as exc:  # never a traceback
         findings = [Finding(dp_rel, 1, 1, "DATA004", ERROR,
                             f"could not validate the data package: {type(exc).__name__}: "
@@ -104,7 +104,7 @@ def _rows_of(findings: list[Finding]) -> list[tuple]:
     return [(f.path, f.line, f.column, f.code, f.severity, f.message, f.hint) for f in findings]
 
 
-def _validate_cached(root: Path, dp: Path, dp_rel: str
+def _validate_cached(root: Path, dp: Path, dp_rel: str, cache_dir: str = CACHE_DIR
                      ) -> tuple[list[Finding], list[tuple[str, int, int]]]:
     """(findings without DATA003, citations as (key, line, column)), from cache if fresh.
 
@@ -118,7 +118,7 @@ def _validate_cached(root: Path, dp: Path, dp_rel: str
     except OSError as exc:
         return [Finding(dp_rel, 1, 1, "DATA004", ERROR,
                         f"cannot read the data package: {exc.strerror or exc}")], []
-    cache_dir = root / CACHE_DIR
+    cache_dir = root / cache_dir
     cache_file = cache_dir / f"data-{_cache_name(dp_rel, raw)}.marshal"
     hit = _read_cache(cache_file)
     if hit is not None:

@@ -30,11 +30,12 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from toulmin import cache as cachefile
-from toulmin.project import Project, Settings
+from toulmin.project import Project
 from toulmin.render import statpages
 from toulmin.scan import citations as cite
 from toulmin.scan.model import Citation, CiteItem
 from toulmin.scan.statrefs import StatRef, find_stat_refs
+from toulmin.settings import Settings
 from toulmin.style import apa
 
 DIRECTIVE = re.compile(
@@ -508,9 +509,12 @@ class ReferencesTreeprocessor(Treeprocessor):
         holder.text = self.md.htmlStash.store(ext.page_list)
 
 
-_CHART_LINE = re.compile(
-    r"^[ ]{0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*charts/(?P<name>[A-Za-z0-9_-]+)"
-    r"\.svg)>?(?:\s+\"[^\"\n]*\")?\s*\)[ \t]*$")
+@functools.cache
+def _chart_line(folder: str) -> re.Pattern:
+    """A line that is only an image of ``FOLDER/NAME.svg`` (``folder``: charts_dir's name)."""
+    return re.compile(
+        r"^[ ]{0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*" + re.escape(folder)
+        + r"/(?P<name>[A-Za-z0-9_-]+)\.svg)>?(?:\s+\"[^\"\n]*\")?\s*\)[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
@@ -527,8 +531,11 @@ class ChartPreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        if "charts/" not in "\n".join(lines):
+        settings = self.ext.project.settings
+        folder = posixpath.basename(posixpath.normpath(settings.charts_dir)) + "/"
+        if folder not in "\n".join(lines):
             return lines
+        chart_line = _chart_line(folder[:-1])
         out, fence = [], ""
         for line in lines:
             m = _FENCE.match(line)
@@ -536,10 +543,11 @@ class ChartPreprocessor(Preprocessor):
                 and len(m.group(1)) >= len(fence)
             if m and (not fence or closes):
                 fence = "" if fence else m.group(1)
-            elif not fence and "charts/" in line:
-                c = _CHART_LINE.match(line)
+            elif not fence and folder in line:
+                c = chart_line.match(line)
                 figure = chart_figure(self.ext.project.root, c.group("name"), c.group("alt"),
-                                      self.ext.page_url) if c else None
+                                      self.ext.page_url, charts_dir=settings.charts_dir,
+                                      site_dir=settings.charts_site_dir) if c else None
                 if figure is not None:
                     line = self.md.htmlStash.store(figure)
             out.append(line)
@@ -579,9 +587,11 @@ def sanitise_svg(svg: str, prefix: str, title: str) -> str:
             f"{svg[end + 1:]}")
 
 
-def chart_figure(root: Path, name: str, alt: str, page_url: str = "") -> str | None:
-    """The inline figure of the chart ``name`` (None when ``charts/NAME.svg`` is missing)."""
-    folder = Path(root) / "charts"
+def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
+                 charts_dir: str = "charts", site_dir: str = "charts") -> str | None:
+    """The inline figure of the chart ``name`` (None when ``charts_dir/NAME.svg`` is
+    missing); ``site_dir`` is where the built site has the charts."""
+    folder = Path(root) / charts_dir
     try:
         svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
     except OSError:
@@ -598,8 +608,8 @@ def chart_figure(root: Path, name: str, alt: str, page_url: str = "") -> str | N
         pass
     label = alt.strip() or name
     ident = "chart-" + _ID_UNSAFE.sub("-", name)
-    spec_url = _relative(f"/charts/{name}.vl.json", page_url) if page_url else \
-        f"charts/{name}.vl.json"
+    spec_url = _relative(f"/{site_dir}/{name}.vl.json", page_url) if page_url else \
+        f"{site_dir}/{name}.vl.json"
     desc_html = (f'<figcaption id="{ident}-desc" class="toulmin-chart-description">'
                  f"{html.escape(description)}</figcaption>") if description else ""
     described = f' aria-describedby="{ident}-desc"' if description else ""

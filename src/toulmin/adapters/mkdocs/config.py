@@ -1,23 +1,26 @@
-"""The toulmin MkDocs plugin's options: one class, every option with its type and default."""
+"""The toulmin MkDocs plugin's options: one class, built from ``toulmin.settings.Settings``.
+
+Every option, its type, default and doc is declared once, in ``Settings``; this module
+turns each plugin option into an MkDocs ``Type`` option, so the plugin and the CLI read
+the same schema.
+"""
 
 from __future__ import annotations
 
 from mkdocs.config.base import Config
 from mkdocs.config.config_options import Type
 
+from toulmin import settings as schema
 
-class ToulminConfig(Config):
-    """``plugins: [toulmin]`` needs no option; these are for sites laid out differently."""
+#: ``plugins: [toulmin]`` needs no option; these are for sites laid out differently.
+ToulminConfig = type("ToulminConfig", (Config,), {
+    "__doc__": "The toulmin plugin's options (from ``toulmin.settings.Settings``).",
+    "__module__": __name__,
+    **{o.name: Type(o.type, default=o.default) for o in schema.plugin_options()},
+})
 
-    enabled = Type(bool, default=True)
-    # The reference base, relative to the folder holding mkdocs.yml.
-    bibliography = Type(str, default="references.bib")
-    # The posts, relative to the folder holding mkdocs.yml (outside docs_dir).
-    posts_dir = Type(str, default="posts")
-    # Where cached parses and check results live, relative to the same folder.
-    cache_dir = Type(str, default=".cache/toulmin")
-    # Heading of each page's reference list.
-    references_title = Type(str, default="References")
-    # The contact address toulmin verify-refs and add-ref give the DOI registries (their
-    # polite pool); TOULMIN_MAILTO in the environment takes precedence.
-    mailto = Type(str, default="")
+
+def to_settings(config: Config, docs_dir: str) -> schema.Settings:
+    """The plugin's validated options as ``Settings``, with MkDocs' ``docs_dir``."""
+    values = {o.name: config[o.name] for o in schema.plugin_options()}
+    return schema.Settings(docs_dir=docs_dir, **values)

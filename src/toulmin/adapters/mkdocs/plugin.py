@@ -13,13 +13,14 @@ import posixpath
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
+from toulmin import settings as schema
 from toulmin.adapters.mkdocs import preview, standins
-from toulmin.adapters.mkdocs.config import ToulminConfig
-from toulmin.project import Project, Settings, file_key
+from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
+from toulmin.project import Project, file_key
 from toulmin.render import statpages
 from toulmin.render.markdown import ToulminExtension
 
@@ -43,6 +44,24 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self._frozen = False
         #: page -> (its reference list, the text-only list that stands in for it)
         self._lists: dict[str, tuple[str, str]] = {}
+        #: this build's settings (the options, with MkDocs' docs_dir)
+        self.settings = schema.Settings()
+
+    # An unknown option or a value of the wrong type is one line, at its place in
+    # mkdocs.yml (toulmin.settings), not MkDocs' generic message.
+    def load_config(self, options, config_file_path=None):
+        try:
+            schema.from_options(options)
+        except schema.SettingsError as exc:
+            problem = str(exc)
+            if config_file_path:
+                try:
+                    schema.read_mkdocs(Path(config_file_path).parent,
+                                       config_file=config_file_path)
+                except schema.SettingsError as located:
+                    problem = str(located)
+            raise Abort(problem) from None
+        return super().load_config(options, config_file_path)
 
     # Defining on_startup keeps this instance across rebuilds under serve (MkDocs >= 1.4),
     # which is why on_config resets every per-build field and reloads the project.
@@ -61,12 +80,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        settings = Settings(
-            bibliography=self.config.bibliography,
-            posts_dir=self.config.posts_dir,
-            docs_dir=os.path.relpath(config.docs_dir, self.root),
-            cache_dir=self.config.cache_dir,
-        )
+        settings = self.settings = to_settings(self.config,
+                                               os.path.relpath(config.docs_dir, self.root))
         if not (self.root / settings.bibliography).is_file():
             raise PluginError(f"toulmin: reference base not found: {settings.bibliography}")
         self.project = Project.load(self.root, settings)
@@ -110,7 +125,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             return files
         self._add_statistic_pages(files, config)
         self._add_charts(files, config)
-        posts = self.root / self.config.posts_dir
+        posts = self.root / self.settings.posts_dir
         if not posts.is_dir():
             return files
         target = self._post_dir(config)
@@ -127,18 +142,21 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         return files
 
     def _add_charts(self, files, config) -> None:
-        """charts/ beside docs/ goes to the site's charts/, where toulmin-charts.js fetches
-        each chart's Vega-Lite JSON; vendored libraries' notes are not pages."""
+        """charts_dir (charts/ beside docs/) goes to the site's charts/, where
+        toulmin-charts.js fetches each chart's Vega-Lite JSON; vendored libraries' notes
+        (vendor_dir) are not pages."""
+        vendor = posixpath.normpath(self.settings.vendor_dir) + "/"
         for f in list(files):
-            if f.src_uri.startswith("assets/vendor/") and f.src_uri.endswith(".md"):
+            if f.src_uri.startswith(vendor) and f.src_uri.endswith(".md"):
                 f.inclusion = InclusionLevel.EXCLUDED
-        folder = self.root / "charts"
+        folder = self.root / self.settings.charts_dir
         if not folder.is_dir():
             return
+        site_dir = self.settings.charts_site_dir
         for path in sorted(folder.iterdir()):
             if path.suffix not in (".json", ".svg") or path.name.startswith("."):
                 continue
-            src_uri = f"charts/{path.name}"
+            src_uri = f"{site_dir}/{path.name}"
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path),
                                             inclusion=InclusionLevel.NOT_IN_NAV))
@@ -261,8 +279,9 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
         docs_dir = os.path.realpath(config.docs_dir)
-        for name in (self.config.bibliography, self.config.posts_dir, "docs", "scripts",
-                     "data", "charts"):
+        s = self.settings
+        for name in (s.bibliography, s.posts_dir, s.docs_dir, s.scripts_dir, s.data_dir,
+                     s.charts_dir):
             path = self.root / name
             if path.exists() and os.path.realpath(path) != docs_dir:
                 server.watch(str(path))

@@ -1,0 +1,283 @@
+"""A site's settings: one schema for the MkDocs plugin's options and the CLI.
+
+``Settings`` lists every option with its type, default and a one-line doc (the field's
+``metadata["doc"]``); the plugin's ``ToulminConfig`` is built from it (``plugin_options``),
+and the CLI reads the same options from mkdocs.yml with ``read_mkdocs``. Paths are relative
+to the folder holding mkdocs.yml (the site's root) unless their doc says otherwise.
+
+A problem with the options is one ``SettingsError`` whose finding is one line:
+
+- CFG001 the toulmin plugin has no option of that name (at the option's name);
+- CFG002 an option's value has the wrong type (at the value).
+
+Core level: imports the standard library, PyYAML (lazily) and ``toulmin.findings``; never
+mkdocs.
+"""
+
+import dataclasses
+import difflib
+import functools
+import os
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from toulmin.findings import ERROR, Finding
+
+CACHE_DIR = ".cache/toulmin"
+CONFIG_FILE = "mkdocs.yml"
+
+
+def _option(default: Any, doc: str, *, plugin: bool = True) -> Any:
+    """A field of ``Settings``: its default, its one-line doc, and whether it is one of the
+    plugin's options (``docs_dir`` is MkDocs' own, read from the top level of mkdocs.yml)."""
+    return dataclasses.field(default=default, metadata={"doc": doc, "plugin": plugin})
+
+
+@dataclasses.dataclass(slots=True)
+class Settings:
+    """Where a site keeps its inputs and how it is built (the plugin's options)."""
+
+    bibliography: str = _option("references.bib", "the reference base")
+    posts_dir: str = _option("posts", "the posts (outside docs_dir; the blog gets them)")
+    docs_dir: str = _option("docs", "MkDocs' docs_dir (from the top level of mkdocs.yml)",
+                            plugin=False)
+    cache_dir: str = _option(CACHE_DIR, "cached parses, check results and renderings")
+    scripts_dir: str = _option("scripts", "the scripts defining statistics and charts")
+    datapackage: str = _option("data/datapackage.yaml", "the Data Package descriptor")
+    mailto: str = _option("", "contact address verify-refs and add-ref give the DOI "
+                          "registries; TOULMIN_MAILTO in the environment wins")
+    charts_dir: str = _option("charts", "the rendered charts (NAME.svg, NAME.vl.json)")
+    vendor_dir: str = _option("assets/vendor", "vendored libraries, relative to docs_dir "
+                              "(their Markdown notes are not pages)")
+    references_title: str = _option("References", "heading of each page's reference list")
+    enabled: bool = _option(True, "false: the plugin does nothing")
+
+    @property
+    def data_dir(self) -> str:
+        """The folder holding the Data Package descriptor (its CSVs live under it)."""
+        return posixpath.dirname(posixpath.normpath(self.datapackage)) or "."
+
+    @property
+    def charts_site_dir(self) -> str:
+        """Where the charts are in the built site: ``charts_dir``, or its path inside
+        ``docs_dir`` when it lies there (MkDocs then publishes it itself)."""
+        charts = posixpath.normpath(self.charts_dir)
+        docs = posixpath.normpath(self.docs_dir)
+        return charts[len(docs) + 1:] if charts.startswith(docs + "/") else charts
+
+
+class Option(NamedTuple):
+    """One option of the schema."""
+
+    name: str
+    type: type
+    default: Any
+    doc: str
+
+
+def options() -> list[Option]:
+    """Every field of ``Settings``, in order."""
+    return [Option(f.name, f.type, f.default, f.metadata.get("doc", ""))
+            for f in dataclasses.fields(Settings)]
+
+
+def plugin_options() -> list[Option]:
+    """The options the plugin takes in mkdocs.yml (all but MkDocs' own ``docs_dir``)."""
+    plugin = {f.name for f in dataclasses.fields(Settings) if f.metadata.get("plugin", True)}
+    return [o for o in options() if o.name in plugin]
+
+
+class SettingsError(Exception):
+    """A problem with the options in mkdocs.yml; ``finding`` is its one line."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.format())
+        self.finding = finding
+
+
+def _type_name(kind: type) -> str:
+    return "true or false" if kind is bool else "text" if kind is str else kind.__name__
+
+
+def option_problem(name: str, value: Any) -> tuple[str, str, str] | None:
+    """(code, message, hint) when ``name: value`` is not a valid plugin option, else None.
+
+    ``None`` (an empty value, or an ``!ENV`` tag naming an unset variable) is valid: it
+    keeps the default, as MkDocs does.
+    """
+    known = {o.name: o for o in plugin_options()}
+    option = known.get(name)
+    if option is None:
+        close = difflib.get_close_matches(name, known, n=1)
+        guess = f"; did you mean '{close[0]}'?" if close else ""
+        return ("CFG001", f"the toulmin plugin has no option '{name}'{guess}",
+                "its options are: " + ", ".join(sorted(known)))
+    if value is not None and type(value) is not option.type:
+        return ("CFG002", f"option '{name}' must be {_type_name(option.type)}, not "
+                f"{type(value).__name__} {value!r}"[:200],
+                f"for example: {name}: {_yaml_scalar(option.default)}")
+    return None
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if value == "" else str(value)
+
+
+def from_options(options: Mapping[str, Any], base: Settings | None = None,
+                 where: str = CONFIG_FILE) -> Settings:
+    """``base`` (default: ``Settings()``) with the plugin's ``options`` applied.
+
+    Raises ``SettingsError`` (at line 1 of ``where``) for the first invalid option; readers
+    that know the option's place in the file (``read_mkdocs``) report it there instead.
+    """
+    settings = base if base is not None else Settings()
+    for name, value in options.items():
+        problem = option_problem(str(name), value)
+        if problem is not None:
+            raise SettingsError(Finding(where, 1, 1, problem[0], ERROR, *problem[1:]))
+        if value is not None:
+            setattr(settings, name, value)
+    return settings
+
+
+def read_mkdocs(root: str | os.PathLike, settings: Settings | None = None,
+                config_file: str | os.PathLike | None = None) -> Settings:
+    """``settings`` (default: ``Settings()``) with MkDocs' ``docs_dir`` and the ``toulmin``
+    plugin's options read from ``root/mkdocs.yml`` (or ``config_file``), without mkdocs.
+
+    MkDocs' own tags are tolerated: ``!ENV`` is resolved as MkDocs resolves it, any other
+    tag (``!!python/name:...``) reads as None. A missing or unparsable file leaves the
+    settings as they are (MkDocs reports its own syntax errors). Raises ``SettingsError``,
+    at the option's line and column, for an unknown option or a value of the wrong type.
+    """
+    settings = settings if settings is not None else Settings()
+    path = Path(config_file) if config_file is not None else Path(root) / CONFIG_FILE
+    where = _shown(path, Path(root))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return settings
+    import yaml
+
+    loader = _loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return settings
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return settings
+    top = _mapping(node)
+    docs = top.get("docs_dir")
+    if docs is not None:
+        value = _construct(docs[1])
+        if isinstance(value, str):  # as the plugin has it: relative to the root
+            settings.docs_dir = os.path.relpath(Path(root) / value, root).replace(os.sep, "/")
+    plugin = _plugin_node(top.get("plugins"))
+    if plugin is None:
+        return settings
+    for key_node, value_node in plugin.value:
+        name = _construct(key_node)
+        value = _construct(value_node)
+        problem = option_problem(str(name), value)
+        if problem is not None:
+            mark = (key_node if problem[0] == "CFG001" else value_node).start_mark
+            raise SettingsError(Finding(where, mark.line + 1, mark.column + 1, problem[0],
+                                        ERROR, *problem[1:]))
+        if value is not None:
+            setattr(settings, name, value)
+    return settings
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _mapping(node) -> dict[str, tuple]:
+    """A mapping node's entries by their (plain text) key: key -> (key node, value node)."""
+    out: dict[str, tuple] = {}
+    for key, value in node.value:
+        if getattr(key, "id", "") == "scalar":
+            out.setdefault(key.value, (key, value))
+    return out
+
+
+def _plugin_node(entry):
+    """The mapping node of the ``toulmin`` plugin's options in ``plugins:`` (a list, or a
+    mapping as MkDocs also accepts), or None when it has none."""
+    import yaml
+
+    if entry is None:
+        return None
+    plugins = entry[1]
+    if isinstance(plugins, yaml.SequenceNode):
+        for item in plugins.value:
+            if isinstance(item, yaml.MappingNode):
+                found = _mapping(item).get("toulmin")
+                if found is not None and isinstance(found[1], yaml.MappingNode):
+                    return found[1]
+    elif isinstance(plugins, yaml.MappingNode):
+        found = _mapping(plugins).get("toulmin")
+        if found is not None and isinstance(found[1], yaml.MappingNode):
+            return found[1]
+    return None
+
+
+def _construct(node) -> Any:
+    """The Python value of one node, tags as MkDocs reads them (see ``read_mkdocs``)."""
+    loader = _loader("")
+    try:
+        return loader.construct_document(node)
+    except Exception:  # a value PyYAML cannot build: as good as absent
+        return None
+    finally:
+        loader.dispose()
+
+
+def _env_tag(loader, node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable set (typed by
+    YAML's implicit resolvers), else the default (MkDocs' yaml_env_tag)."""
+    import yaml
+
+    default = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [loader.construct_scalar(node)]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [loader.construct_scalar(child) for child in children]
+    else:
+        return None
+    for name in names:
+        if name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+@functools.cache
+def _loader_class():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml's tags: ``!ENV`` resolved, any other (``!!python/name``) as None."""
+
+    Loader.add_constructor("!ENV", _env_tag)
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return Loader
+
+
+def _loader(text: str):
+    """A loader of ``text`` for mkdocs.yml (the class is made once, on first use)."""
+    return _loader_class()(text)
