@@ -1,4 +1,4 @@
-"""Unit tests of ``toulmin.style.apa.engine`` on hand-written, realistic entries.
+"""Unit tests of ``toulmin.style.apa`` on hand-written, realistic entries.
 
 Every expected string comes from one of two sources, named in a comment beside it:
 

@@ -1,10 +1,10 @@
-"""``toulmin.style.apa.engine`` against pandoc's citeproc with apa.csl, the oracle.
+"""``toulmin.style.apa`` against pandoc's citeproc with apa.csl, the oracle.
 
 pandoc (the binary of pypandoc-binary) renders every entry of the site's ``references.bib``
 and of a real-world reference base of 1,052 entries
 (``tests/fixtures/bib/zotero-bbt-import/Unabbreviate on import #1436-2.bib``, see the
 ``SOURCES.md`` beside it) with ``tests/fixtures/csl/apa.csl``, once per file. Each entry
-is compared with :func:`toulmin.style.apa.engine.reference_text` after white space is normalised.
+is compared with :func:`toulmin.style.apa.reference_text` after white space is normalised.
 
 Every remaining difference is listed below with its reason. A test fails on a difference
 that is not listed, and on a listed one that no longer occurs (the list must stay true).
