@@ -28,7 +28,7 @@ as "Department of Health and Social Care" is not split at "and" (pandoc reads .b
 as biblatex, whose lists split there). URLs are linked only when they are http or https.
 """
 
-from toulmin.style.apa.dates import year_suffixes
+from toulmin.style.apa.dates import date_short, year_suffixes
 from toulmin.style.apa.intext import author_short, render_citation
 from toulmin.style.apa.names import disambiguate_names
 from toulmin.style.apa.references import reference_html, reference_text
@@ -36,6 +36,7 @@ from toulmin.style.apa.sorting import sort_key
 
 __all__ = [
     "author_short",
+    "date_short",
     "disambiguate_names",
     "reference_html",
     "reference_text",

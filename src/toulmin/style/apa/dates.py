@@ -128,7 +128,7 @@ def date_part(item: Item, suffix: str) -> str:
     d = item.issued
     if d:
         if not d.year:
-            return f"({d.literal}{suffix})"
+            return f"({_suffixed(d.literal, suffix)})"
         out = f"{d.years()}{suffix}"
         full = item.type in _FULL_DATE or (
             item.type in ("interview", "paper-conference")
@@ -138,19 +138,27 @@ def date_part(item: Item, suffix: str) -> str:
             out += f", {_MONTHS[d.month - 1]}" + (f" {d.day}" if d.day else "")
         return f"({out})"
     if item.status:
-        return f"({item.status.lower()}{suffix})"
-    return "(n.d." + (f"-{suffix}" if suffix else "") + ")"
+        return f"({_suffixed(item.status.lower(), suffix)})"
+    return f"({_suffixed('n.d.', suffix)})"
 
 
 def date_short(ref: Reference, suffix: str) -> str:
     """The date of an in-text citation (APA 7 §8.10): "2020a", "n.d.-a", "in press"."""
     d = issued_date(ref)
     if d:
-        return d.years() + suffix
+        return _suffixed(d.years(), suffix)
     status = ref.fields.get("pubstate", "").strip()
     if status:
-        return status.lower() + suffix
-    return "n.d." + (f"-{suffix}" if suffix else "")
+        return _suffixed(status.lower(), suffix)
+    return _suffixed("n.d.", suffix)
+
+
+def _suffixed(date: str, suffix: str) -> str:
+    """The year suffix (§8.19): right after a year ("2020a", "2010–2012a"), after a hyphen
+    when the date is a word ("n.d.-a", "in press-a", "forthcoming-a")."""
+    if not suffix:
+        return date
+    return date + suffix if date[-1:].isdigit() else f"{date}-{suffix}"
 
 
 def _list_author_text(ref: Reference) -> str:
