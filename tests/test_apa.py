@@ -1,4 +1,4 @@
-"""Unit tests of ``toulmin.style.apa.engine`` on hand-written, realistic entries.
+"""Unit tests of ``toulmin.style.apa`` on hand-written, realistic entries.
 
 Every expected string comes from one of two sources, named in a comment beside it:
 
@@ -368,6 +368,39 @@ def test_undated_works_get_suffixes_after_nd():
     s = apa.year_suffixes(b.entries.values())
     assert apa.reference_text(b["nd2"], s["nd2"]) == "Hobbes, T. (n.d.-a). Alpha."
     assert apa.reference_text(b["nd1"], s["nd1"]) == "Hobbes, T. (n.d.-b). Beta."
+
+
+IN_PRESS = r"""
+@article{smith_bananas, author = {Smith, Jane}, title = {Bananas in the market},
+  journal = {Journal of Fruit Studies}, year = {in press}}
+@article{smith_apples, author = {Smith, Jane}, title = {Apples of the orchard},
+  journal = {Journal of Fruit Studies}, year = {in press}}
+@article{smith2019, author = {Smith, Jane}, title = {Cherries}, journal = {Journal of Fruit
+  Studies}, year = {2019}}
+"""
+
+
+def test_in_press_works_of_one_author_take_suffixes_after_a_hyphen():
+    # APA 7 §8.19: two in-press works by the same author are "(Smith, in press-a, in
+    # press-b)", and in the reference list "Smith, J. (in press-a)." pandoc prints "in
+    # pressa" for a year = {in press} field (the literal date takes the suffix as a year
+    # does) and "in press-a" for pubstate = {inpress}: the oracle agrees with the Manual
+    # there (test_apa_oracle.py::test_suffixes_after_words_agree_with_pandoc).
+    b = bib.parse_string(IN_PRESS)
+    refs = dict(b.entries)
+    s = apa.year_suffixes(refs.values())
+    assert s == {"smith_apples": "a", "smith_bananas": "b"}
+    assert apa.reference_text(refs["smith_apples"], "a") == (
+        "Smith, J. (in press-a). Apples of the orchard. Journal of Fruit Studies."
+    )
+    assert apa.reference_html(refs["smith_bananas"], "b").startswith("Smith, J. (in press-b). ")
+    both = [{"key": "smith_bananas"}, {"key": "smith_apples"}, {"key": "smith2019"}]
+    assert cite(refs, s, *both) == "(Smith, 2019, in press-a, in press-b)"
+    assert cite(refs, s, {"key": "smith_apples", "locator": "p. 4"}, narrative=True) == (
+        "Smith (in press-a, p. 4)"
+    )
+    # a year, a range of years and "n.d." are as before
+    assert cite(refs, {"smith2019": "a"}, {"key": "smith2019"}) == "(Smith, 2019a)"
 
 
 def test_particles_and_literal_names():

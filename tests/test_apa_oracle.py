@@ -1,10 +1,10 @@
-"""``toulmin.style.apa.engine`` against pandoc's citeproc with apa.csl, the oracle.
+"""``toulmin.style.apa`` against pandoc's citeproc with apa.csl, the oracle.
 
 pandoc (the binary of pypandoc-binary) renders every entry of the site's ``references.bib``
 and of a real-world reference base of 1,052 entries
 (``tests/fixtures/bib/zotero-bbt-import/Unabbreviate on import #1436-2.bib``, see the
 ``SOURCES.md`` beside it) with ``tests/fixtures/csl/apa.csl``, once per file. Each entry
-is compared with :func:`toulmin.style.apa.engine.reference_text` after white space is normalised.
+is compared with :func:`toulmin.style.apa.reference_text` after white space is normalised.
 
 Every remaining difference is listed below with its reason. A test fails on a difference
 that is not listed, and on a listed one that no longer occurs (the list must stay true).
@@ -319,3 +319,31 @@ def test_in_text_citations_agree_with_pandoc() -> None:
         f"differ only by 'and' for '&' in running text, {len(differences)} listed"
     )
     _check(differences, KNOWN_IN_TEXT, "in-text")
+
+
+SUFFIX_AFTER_WORD = r"""
+@article{doe_beta, author = {Doe, John}, title = {Beta}, journal = {Journal of Fruit Studies},
+  pubstate = {forthcoming}}
+@article{doe_alpha, author = {Doe, John}, title = {Alpha}, journal = {Journal of Fruit Studies},
+  pubstate = {forthcoming}}
+@misc{roe_beta, author = {Roe, Ann}, title = {Beta}}
+@misc{roe_alpha, author = {Roe, Ann}, title = {Alpha}}
+"""
+
+
+def test_suffixes_after_words_agree_with_pandoc(tmp_path: Path) -> None:
+    """A year suffix after a word takes a hyphen (APA 7 §8.19: "in press-a", "n.d.-a"):
+    pandoc's citeproc with apa.csl, the oracle, gives "(forthcoming-a)" for a pubstate."""
+    bib_path = tmp_path / "suffixes.bib"
+    bib_path.write_text(SUFFIX_AFTER_WORD, encoding="utf-8")
+    refs = bib.load(bib_path).entries
+    suffixes = apa.year_suffixes(refs.values())
+    assert suffixes == {"doe_alpha": "a", "doe_beta": "b", "roe_alpha": "a", "roe_beta": "b"}
+    for key, fragment in _pandoc_entries(bib_path).items():
+        assert apa.reference_text(refs[key], suffixes[key]) == _text(fragment)
+    cases = ["[@doe_alpha; @doe_beta]", "@doe_beta", "[@roe_alpha; @roe_beta]"]
+    body = "\n\n".join(f"X{i}: {md}" for i, md in enumerate(cases))
+    found = dict(_PARA.findall(_run_pandoc(bib_path, body)))
+    got = [apa.render_citation(_cite(md), refs, suffixes, html=False) for md in cases]
+    assert got == [_text(found[str(i)]) for i in range(len(cases))]
+    assert got[0] == "(Doe, forthcoming-a, forthcoming-b)"

@@ -19,6 +19,9 @@ from toulmin.bibliography.bibtex import Bibliography, Name, Reference
 from toulmin.checks import citations as checks
 from toulmin.checks.citations import check_markdown
 from toulmin.findings import ERROR, WARNING
+from toulmin.scan.model import Citation, CiteItem
+from toulmin.style import apa
+from toulmin.style.apa import render_citation
 
 SEEDED = Path(__file__).parent / "fixtures" / "seeded"
 CODES = [f"CIT00{i}" for i in range(1, 10)]
@@ -268,6 +271,36 @@ def test_cit004_with_same_surname_entries(bib):
 def test_cit005_author_order_and_et_al(bib, text, fragment):
     f = only(bib, text)
     assert f.code == "CIT005" and fragment in f.message, f.message
+
+
+NAMED_AS_THE_SITE = r"""
+@article{salas2020, author = {Salas, Eduardo and D'Agostino, Rocco},
+  title = {Teamwork in health care}, journal = {American Psychologist}, year = {2020}}
+@article{wu2012, author = {Wu, Li and Chen, Bo and others}, title = {Stepped care},
+  journal = {Journal of Things}, year = {2012}}
+"""
+
+
+def test_cit005_advises_the_names_as_the_site_prints_them():
+    # The fix is the style's own narrative form (style.apa.author_short), which the site
+    # prints for @salas2020: a typographic apostrophe (the check's own formatter advised
+    # "D'Agostino"), and "et al." for an entry that ends "and others" (it advised "Wu and
+    # Chen" and called "Wu et al." wrong).
+    b = biblib.parse_string(NAMED_AS_THE_SITE, "names.bib")
+    f = only(b, "Salas (2020) showed it.")
+    assert (f.code, f.message) == (
+        "CIT005", "'salas2020' has two authors: write 'Salas and D\u2019Agostino' (APA 7 §8.17)"
+    )
+    assert f"write '{apa.author_short(b['salas2020'], narrative=True)}'" in f.message
+    site = render_citation(Citation((CiteItem("salas2020"),), True, 0, 1, 1, 1),
+                           dict(b.entries), {}, html=False)
+    assert site == "Salas and D\u2019Agostino (2020)"
+    assert codes(b, "Salas and D\u2019Agostino (2020) showed it.") == []  # the fix is accepted
+    f = only(b, "D\u2019Agostino et al. [-@salas2020] showed it.")
+    assert f.hint == "write 'Salas and D\u2019Agostino'"
+    assert codes(b, "Wu et al. (2012) and Wu et al. [-@wu2012] showed it.") == []
+    f = only(b, "Chen et al. (2012) showed it.")
+    assert (f.code, f.hint) == ("CIT005", "write 'Wu et al.'")
 
 
 def test_same_surname_same_year_picks_the_fitting_entry(bib):

@@ -34,6 +34,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from toulmin.bibliography.bibtex import Bibliography, Name, Reference
 from toulmin.findings import ERROR, WARNING, Finding
 from toulmin.scan.citations import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
+from toulmin.style import apa
 
 __all__ = ["QUOTE_LOCATORS", "check_markdown"]
 
@@ -53,6 +54,7 @@ class _Entry:
     year: str  # as in the entry, "" when missing
     names: tuple[str, ...]  # folded surnames, first to last
     shown: tuple[str, ...]  # surnames as printed ("van Straten")
+    ref: Reference  # the entry, for the names the site prints
 
 
 @dataclass(slots=True)
@@ -123,7 +125,7 @@ def _build_index(bib: Bibliography) -> _Index:
         if not people:
             continue
         shown = tuple(p.family if p.literal else p.full_family for p in people)
-        entry = _Entry(key, ref.year.strip(), tuple(_fold(s) for s in shown), shown)
+        entry = _Entry(key, ref.year.strip(), tuple(_fold(s) for s in shown), shown, ref)
         entries.append(entry)
         ykeys = _year_keys(entry.year)
         for i, p in enumerate(people):
@@ -303,11 +305,9 @@ def _written(m: Mention) -> str:
 
 
 def _apa_names(e: _Entry) -> str:
-    if len(e.shown) == 1:
-        return e.shown[0]
-    if len(e.shown) == 2:
-        return f"{e.shown[0]} and {e.shown[1]}"
-    return f"{e.shown[0]} et al."
+    """The authors of ``e`` as the site prints them in running text (APA 7 §8.17): the
+    style's own narrative form, "Clark et al.", "Salas and D’Agostino", a group in full."""
+    return apa.author_short(e.ref, narrative=True)
 
 
 def _max_edits(name: str) -> int:
@@ -342,10 +342,11 @@ def _position(e: _Entry, name: str) -> int:
 def _form_problem(m: Mention, e: _Entry) -> str:
     """Why the way ``m`` names the authors of ``e`` breaks APA 7 (empty when it does not)."""
     n = len(e.names)
-    if m.et_al and n <= 2:
+    # An entry that ends "and others" has more authors than it names: "et al." is right.
+    if m.et_al and n <= 2 and not _apa_names(e).endswith(" et al."):
         return (f"'et al.' used for '{e.key}', which has {'one author' if n == 1 else 'two'}"
                 f"{'' if n == 1 else ' authors'}: write '{_apa_names(e)}'")
-    if not m.et_al and len(m.surnames) == 1 and n == 2:
+    if not m.et_al and len(m.surnames) == 1 and n == 2 and not _apa_names(e).endswith(" et al."):
         return f"'{e.key}' has two authors: write '{_apa_names(e)}' (APA 7 §8.17)"
     return ""
 
@@ -478,7 +479,7 @@ def _check_attribution(path: str, m: Mention, bib: Bibliography) -> Finding | No
     if not people:
         return None
     shown = tuple(p.family if p.literal else p.full_family for p in people)
-    e = _Entry(ref.key, ref.year, tuple(_fold(s) for s in shown), shown)
+    e = _Entry(ref.key, ref.year, tuple(_fold(s) for s in shown), shown, ref)
     names = [_fold(s) for s in m.surnames]
     misfit = _names_fit(names, e)
     written = _written(m)
