@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from toulmin.bibliography import bibtex as bib
+from toulmin.checks.bibliography import check_entries
 
 CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
 SURVEY = json.loads((CORPUS / "survey_bibtexparser-2.1.0.json").read_text())["files"]
@@ -123,6 +124,7 @@ def test_site_reference_base_is_clean():
     b = bib.load(Path(__file__).parent.parent / "references.bib")
     assert len(b) >= 25
     assert b.findings == []
+    assert check_entries(b, b.path) == []  # and every entry rule
     assert b["lakens2013effect"].authors[0].given == "Daniël"
 
 

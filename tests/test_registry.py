@@ -31,6 +31,7 @@ import pytest
 
 from toulmin.bibliography import bibtex as bib
 from toulmin.bibliography import lock
+from toulmin.checks.bibliography import check_entries
 from toulmin.checks.lock import check_lock, is_marked, lock_status
 from toulmin.registries import client as registry
 from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
@@ -508,6 +509,24 @@ def test_retracted_citation_needs_the_marker(server, tmp_path):
     assert lock_status("nope", site) is None
 
 
+def test_retracted_work_stays_an_error_when_its_entry_changes(server, tmp_path, run_cli):
+    # Regression: an edit to a retracted work's entry turned REF005 into a REF002 warning
+    # and `toulmin check` passed.
+    server.on("works", PONE, ("file", FIX / "constructed" /
+                              "10.1371_journal.pone.0033693.retraction.json"))
+    site = _site(tmp_path, "Methylphenidate harms neurons [@sadasivan2012methylphenidate].\n",
+                 "sadasivan2012methylphenidate")
+    _run_verify(site)
+    text = (site / "references.bib").read_text(encoding="utf-8")
+    assert "{PLoS ONE}" in text
+    (site / "references.bib").write_text(text.replace("{PLoS ONE}", "{PLOS ONE}"),
+                                         encoding="utf-8")
+    code, out, _ = run_cli("check", site)
+    assert "REF002 warning" in out
+    assert "posts/p.md:1:32: REF005 'sadasivan2012methylphenidate' is a retracted work" in out
+    assert code == 1
+
+
 def test_is_marked():
     from toulmin.scan.model import CiteItem
 
@@ -571,7 +590,8 @@ def test_add_ref_appends_clean_entries(added, tmp_path):
     data = path.read_bytes()
     assert data.startswith(original.encode())  # the rest of the file untouched
     library = bib.parse_string(data.decode())
-    assert library.findings == []  # parses and passes every bib check
+    assert library.findings == []  # parses
+    assert check_entries(library, library.path) == []  # and passes every entry rule
     keys = [a.key for a in result]
     assert keys[0] == "frank1970structurea"  # made unique
     assert keys[1] == "sadasivan2012methylphenidate"

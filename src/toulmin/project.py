@@ -1,12 +1,14 @@
 """The project model: a site's reference base and documents, loaded once.
 
 ``Project.load(root)`` reads ``references.bib`` (cached by content hash) and every Markdown
-document under ``posts/`` and ``docs/``; ``Project.check()`` runs every check and returns
-one sorted list of findings. The CLI, the MkDocs plugin and the Markdown extension all
-work from this one object, so a build parses the bibliography once, not once per page.
+document under ``posts/`` and ``docs/``; ``Project.check()`` runs every registered check
+(``toulmin.checks.registry``) and returns one sorted list of findings. The CLI, the MkDocs
+plugin and the Markdown extension all work from this one object, so a build parses the
+bibliography once, not once per page.
 
 Per-document check results are cached by the document's hash and the bibliography's
-hash, so a warm ``toulmin check`` only reads and hashes files.
+hash, and a site check with a ``cache_key`` (the entry rules, by the file's digest) beside
+them, so a warm ``toulmin check`` only reads and hashes files and decodes no entry.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from pathlib import Path
 from toulmin import __version__
 from toulmin import cache as cachefile
 from toulmin.bibliography.bibtex import Bibliography, load_in_background
-from toulmin.findings import ERROR, WARNING, Finding, sort_findings
+from toulmin.findings import ERROR, Finding, sort_findings
 from toulmin.settings import Settings
 
-CHECK_CACHE_FORMAT = 2
+CHECK_CACHE_FORMAT = 3
 
 
 @dataclass(slots=True)
@@ -39,7 +41,8 @@ class Document:
     cited: list[str] = field(default_factory=list)
     #: statistics quoted, in order of first quotation, filled by the check
     stats: list[str] = field(default_factory=list)
-    #: what of the check needs no reference base, when done early (``_scan_document``)
+    #: the document's scan and the findings of the checks that need no reference base,
+    #: when done while the reference base loads (``_scan_document``)
     scan: tuple | None = None
 
 
@@ -113,67 +116,67 @@ class Project:
         return [f for f in self.check() if f.severity == ERROR]
 
     def _check(self) -> list[Finding]:
+        """The reference base's parse findings, then every registered check: each
+        document's (cached by its digest), then the site's (once the citations are known)."""
+        from toulmin.checks import registry
+
         findings = list(self.bib.findings)
-        findings.extend(self._check_data())
         stats = self.statistics
-        if stats is not None:
-            from toulmin.checks.statistics import check_statistics
-
-            findings.extend(check_statistics(stats, self.bib.entries.keys()))
-        from toulmin.checks.charts import check_charts
-
-        findings.extend(check_charts(self))
+        site = registry.SiteContext(self)
+        document_checks = [c for c in registry.checks(registry.DOCUMENT) if c.needs_bib]
         bib_id = _bib_identity(self.bib)
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
-        cached = _read_check_cache(cache_file, bib_id)
+        cached_docs, cached_site = _read_check_cache(cache_file, bib_id)
         fresh: dict[str, tuple] = {}
         cited_anywhere: set[str] = set()
         for doc in self.documents:
-            hit = cached.get(doc.path)
+            hit = cached_docs.get(doc.path)
             if hit is not None and hit[0] == doc.digest and hit[4] == stat_id:
                 doc_findings = [Finding(*f) for f in hit[1]]
                 doc.cited = list(hit[2])
                 doc.stats = list(hit[3])
             else:
-                doc_findings = self._check_document(doc, stats)
+                doc_findings = self._check_document(doc, site, document_checks)
             fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
                                doc.cited, doc.stats, stat_id)
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
-        if fresh != cached:
-            _write_check_cache(cache_file, bib_id, fresh)
         cited_anywhere.update(self._statistic_sources())
-        findings.extend(self._unused(cited_anywhere))
-        from toulmin.checks.lock import check_lock  # the lock only, never the network
-
-        findings.extend(check_lock(self.bib, "references.lock.json", self.root, cited_anywhere,
-                                   [(d.path, d.text) for d in self.documents]))
+        site.cited = frozenset(cited_anywhere)
+        fresh_site: dict[str, tuple] = {}
+        for chk in registry.checks(registry.SITE):
+            key = chk.cache_key(site) if chk.cache_key is not None else None
+            hit = cached_site.get(chk.name) if key is not None else None
+            if hit is not None and hit[0] == key:
+                found = [Finding(*f) for f in hit[1]]
+            else:
+                found = chk.function(site)
+            if key is not None:
+                fresh_site[chk.name] = (key, [_finding_tuple(f) for f in found])
+            findings.extend(found)
+        if fresh != cached_docs or fresh_site != cached_site:
+            _write_check_cache(cache_file, bib_id, fresh, fresh_site)
         return findings
 
-    def _check_document(self, doc: Document, stats) -> list[Finding]:
-        """Every check of one Markdown document; fills ``doc.cited`` and ``doc.stats``."""
-        from toulmin.checks.citations import check_markdown
-        from toulmin.checks.statistics import check_stat_refs
+    def _check_document(self, doc: Document, site, document_checks) -> list[Finding]:
+        """Every document check of one Markdown document; fills ``doc.cited`` and
+        ``doc.stats``."""
+        from toulmin.checks.registry import DocumentContext
 
-        scanned, refs, unsupported = doc.scan or _scan_document(doc)
+        scanned, early = doc.scan or _scan_document(doc)
         doc.scan = None
-        out = check_markdown(doc.path, doc.text, self.bib, scanned=scanned)
         seen: dict[str, None] = {}
-        for c in (*scanned.citations, *scanned.nested):
+        for c in (*scanned.citations.citations, *scanned.citations.nested):
             for item in c.items:
                 if item.key in self.bib.entries:
                     seen.setdefault(item.key, None)
         doc.cited = list(seen)
-        doc.stats = list(dict.fromkeys(r.name for r in refs))
-        if refs and stats is not None:
-            out.extend(check_stat_refs(doc.path, doc.text, stats, refs))
-        elif refs:
-            out.extend(Finding(doc.path, r.line, r.column, "STA001", ERROR,
-                               f"unknown statistic '{r.name}': the site has no "
-                               f"{self.settings.scripts_dir}/ folder")
-                       for r in refs)
-        out.extend(unsupported)
+        doc.stats = list(dict.fromkeys(r.name for r in scanned.stat_refs))
+        ctx = DocumentContext(doc, scanned, site)
+        out = list(early)
+        for chk in document_checks:
+            out.extend(chk.function(ctx))
         return out
 
     # -- data and statistics -----------------------------------------------------------------
@@ -211,25 +214,6 @@ class Project:
             return DataPackage.load(path)
         except Exception:  # reported by the data checks
             return None
-
-    def _check_data(self) -> list[Finding]:
-        if not (self.root / self.settings.datapackage).exists():
-            return []
-        from toulmin.definitions import datavalidation as data
-
-        return data.validate(self.root, self.settings.datapackage,
-                             bib_keys=set(self.bib.entries.keys()),
-                             cache_dir=self.settings.cache_dir)
-
-    def _unused(self, cited: set[str]) -> list[Finding]:
-        out = []
-        bib = self.bib
-        for key, (*_, line, _digest) in bib.index.items():  # no entry decoded
-            if key not in cited:
-                out.append(Finding(bib.path, line, 1, "BIB007", WARNING,
-                                   f"entry '{key}' is not cited anywhere on the site",
-                                   "cite it or remove it from the reference base"))
-        return out
 
     # -- what renderers need ---------------------------------------------------------------
 
@@ -279,17 +263,17 @@ class Project:
 
 
 def _scan_document(doc: Document) -> tuple:
-    """The checks of a document that need no reference base: its citations and masked
-    prose (``cite.scan``), its quoted statistics, and its figures without support (STA005)."""
-    from toulmin.checks.statistics import check_unsupported_numbers
-    from toulmin.scan import citations as cite
-    from toulmin.scan.statrefs import find_stat_refs
+    """What of a document's check needs no reference base: its scan, and the findings of
+    the document checks that read only the scan (``needs_bib=False``)."""
+    from toulmin.checks import registry
 
-    scanned = cite.scan(doc.text)
-    refs = find_stat_refs(doc.text, scanned.masked)
-    spans = [(c.start, c.end) for c in scanned.citations]
-    spans += [(r.start, r.end) for r in refs]
-    return scanned, refs, check_unsupported_numbers(doc.path, scanned.masked, spans)
+    scanned = registry.scan_document(doc.text)
+    ctx = registry.DocumentContext(doc, scanned)
+    early: list[Finding] = []
+    for chk in registry.checks(registry.DOCUMENT):
+        if not chk.needs_bib:
+            early.extend(chk.function(ctx))
+    return scanned, early
 
 
 def file_key(path: str | os.PathLike) -> str:
@@ -349,15 +333,19 @@ def _finding_tuple(f: Finding) -> tuple:
     return (f.path, f.line, f.column, f.code, f.severity, f.message, f.hint)
 
 
-def _read_check_cache(path: Path, bib_id: str) -> dict[str, tuple]:
+def _read_check_cache(path: Path, bib_id: str) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """(per-document results, cached site-check results) of the check cache, when it was
+    written for this reference base."""
     found = cachefile.read(path)
-    if not isinstance(found, tuple) or len(found) != 3:
-        return {}
-    fmt, ident, docs = found
-    if fmt != CHECK_CACHE_FORMAT or ident != bib_id or not isinstance(docs, dict):
-        return {}
-    return docs
+    if not isinstance(found, tuple) or len(found) != 4:
+        return {}, {}
+    fmt, ident, docs, site = found
+    if (fmt != CHECK_CACHE_FORMAT or ident != bib_id or not isinstance(docs, dict)
+            or not isinstance(site, dict)):
+        return {}, {}
+    return docs, site
 
 
-def _write_check_cache(path: Path, bib_id: str, docs: dict[str, tuple]) -> None:
-    cachefile.write(path, (CHECK_CACHE_FORMAT, bib_id, docs))
+def _write_check_cache(path: Path, bib_id: str, docs: dict[str, tuple],
+                       site: dict[str, tuple]) -> None:
+    cachefile.write(path, (CHECK_CACHE_FORMAT, bib_id, docs, site))

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from toulmin.findings import ERROR, Finding
+from toulmin.findings import Finding
+from toulmin.rules import RULES
 
 CACHE_DIR = ".cache/toulmin"
 CONFIG_FILE = "mkdocs.yml"
@@ -138,7 +139,7 @@ def from_options(options: Mapping[str, Any], base: Settings | None = None,
     for name, value in options.items():
         problem = option_problem(str(name), value)
         if problem is not None:
-            raise SettingsError(Finding(where, 1, 1, problem[0], ERROR, *problem[1:]))
+            raise SettingsError(RULES[problem[0]].at(where, 1, 1, *problem[1:]))
         if value is not None:
             setattr(settings, name, value)
     return settings
@@ -187,8 +188,8 @@ def read_mkdocs(root: str | os.PathLike, settings: Settings | None = None,
         problem = option_problem(str(name), value)
         if problem is not None:
             mark = (key_node if problem[0] == "CFG001" else value_node).start_mark
-            raise SettingsError(Finding(where, mark.line + 1, mark.column + 1, problem[0],
-                                        ERROR, *problem[1:]))
+            raise SettingsError(RULES[problem[0]].at(where, mark.line + 1, mark.column + 1,
+                                                     *problem[1:]))
         if value is not None:
             setattr(settings, name, value)
     return settings

@@ -25,7 +25,8 @@ from pathlib import Path
 from toulmin import __version__
 from toulmin import cache as cachefile
 from toulmin.bibliography import latex
-from toulmin.findings import ERROR, WARNING, Finding
+from toulmin.findings import WARNING, Finding
+from toulmin.rules import RULES
 
 #: BibTeX's predefined month macros.
 MONTHS = {
@@ -231,7 +232,7 @@ class Bibliography:
         return bib
 
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6  # 6: findings are the parse rules only (BIB001, BIB002, BIB008)
 
 
 _DOI_PREFIXES = re.compile(
@@ -269,7 +270,7 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
         text, data = _read_text(path)
     except OSError as exc:
         return Bibliography(
-            shown, {}, [Finding(shown, 1, 1, "BIB000", ERROR, f"cannot read file: {exc.strerror}")]
+            shown, {}, [RULES["BIB000"].at(shown, 1, 1, f"cannot read file: {exc.strerror}")]
         )
     cache_file = None
     if cache_dir is not None:
@@ -409,8 +410,8 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
             first = seen_keys.get(key)
             where = f" (first defined on line {first})" if first else ""
             findings.append(
-                Finding(path, line, 1, "BIB002", ERROR, f"duplicate key '{key}'{where}",
-                        "rename one of the entries or delete the copy")
+                RULES["BIB002"].at(path, line, 1, f"duplicate key '{key}'{where}",
+                                   "rename one of the entries or delete the copy")
             )
         elif isinstance(block, model.ParsingFailedBlock):
             findings.append(_failed_block_finding(path, block, line))
@@ -423,9 +424,10 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
         k = block.key.lower()
         if k in lower and lower[k] != block.key:
             findings.append(
-                Finding(path, line, 1, "BIB002", WARNING,
-                        f"key '{block.key}' differs only in case from '{lower[k]}'",
-                        "BibTeX and pandoc treat keys case-insensitively; rename one")
+                RULES["BIB002"].at(path, line, 1,
+                                   f"key '{block.key}' differs only in case from '{lower[k]}'",
+                                   "BibTeX and pandoc treat keys case-insensitively; rename one",
+                                   severity=WARNING)
             )
         lower.setdefault(k, block.key)
 
@@ -451,7 +453,7 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
             pk = parent_key if parent_key in resolved else by_lower.get(parent_key.lower())
             if pk is None:
                 findings.append(
-                    Finding(path, _lines.get("crossref", line), 1, "BIB008", ERROR,
+                    RULES["BIB008"].at(path, _lines.get("crossref", line), 1,
                             f"entry '{key}' has crossref '{parent_key}', which is not in the file",
                             "add the parent entry or remove the crossref field")
                 )
@@ -469,9 +471,6 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
     entries: dict[str, Reference] = {}
     for key, (etype, _values, lines, line) in resolved.items():
         entries[key] = _make_reference(key, etype, inherited[key], lines, line)
-    from toulmin.checks.bibliography import check_entries
-
-    findings.extend(check_entries(entries.values(), path))
     bib = Bibliography(path, entries, findings, strings)
     bib.digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return bib
@@ -496,8 +495,8 @@ def _failed_block_finding(path: str, block, line: int) -> Finding:
         detail = re.sub(r"\s+", " ", detail.split(" Note:")[0])
     else:
         detail = "syntax error"
-    return Finding(path, line, 1, "BIB001", ERROR, f"cannot parse {what}: {detail}",
-                   "check the braces, quotes and commas of this entry")
+    return RULES["BIB001"].at(path, line, 1, f"cannot parse {what}: {detail}",
+                              "check the braces, quotes and commas of this entry")
 
 
 def _resolve_value(value: str, strings: Mapping[str, str]) -> str:

@@ -1,10 +1,11 @@
-"""Checks on the reference base itself (codes BIB001-BIB008).
+"""Checks on the reference base itself (codes BIB003-BIB007).
 
 Parse failures (BIB001), duplicate keys (BIB002) and missing crossref parents (BIB008) are
-found while parsing (``bibliography.bibtex``); this module adds the rules that look at each entry:
-duplicate DOI, missing required field, malformed DOI, unsafe URL scheme. They depend on the
-file's content only, so their findings are cached with the parsed file. The unused-entry
-warning (BIB007) needs the posts and is produced by the project (``toulmin.project``).
+found while parsing (``bibliography.bibtex``); this module holds the rules that look at each
+entry: duplicate DOI (BIB003), missing required field (BIB004), malformed DOI (BIB005),
+unsafe URL scheme (BIB006). They depend on the file's content only, so the site check
+``entry_rules`` is cached by the file's digest (a warm check decodes no entry). The
+unused-entry warning (BIB007, ``unused_entries``) needs every document's citations.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from toulmin.bibliography.bibtex import Reference, normalise_doi
-from toulmin.findings import ERROR, WARNING, Finding
+from toulmin.checks.registry import SiteContext, check
+from toulmin.findings import WARNING, Finding
+from toulmin.rules import RULES
 
 #: Crossref's recommended pattern for modern DOIs, loosened to any visible character in the
 #: suffix (https://www.crossref.org/blog/dois-and-matching-regular-expressions/).
@@ -45,6 +48,22 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 SAFE_SCHEMES = ("http", "https")
 
 
+@check("site", families=("BIB",), cache_key=lambda ctx: ctx.bib.digest or None)
+def entry_rules(ctx: SiteContext) -> list[Finding]:
+    """BIB003-BIB006 over every entry of the reference base."""
+    return check_entries(ctx.bib.entries.values(), ctx.bib.path)
+
+
+@check("site", families=("BIB",))
+def unused_entries(ctx: SiteContext) -> list[Finding]:
+    """BIB007 for each entry no document and no statistic cites (no entry decoded)."""
+    bib = ctx.bib
+    return [RULES["BIB007"].at(bib.path, line, 1,
+                               f"entry '{key}' is not cited anywhere on the site",
+                               "cite it or remove it from the reference base")
+            for key, (*_, line, _digest) in bib.index.items() if key not in ctx.cited]
+
+
 def check_entries(refs: Iterable[Reference], path: str) -> list[Finding]:
     """Every per-entry rule over the whole file."""
     findings: list[Finding] = []
@@ -58,8 +77,8 @@ def check_entries(refs: Iterable[Reference], path: str) -> list[Finding]:
             if doi:
                 if doi in first_doi:
                     other = first_doi[doi]
-                    findings.append(Finding(
-                        path, ref.line_of("doi"), 1, "BIB003", ERROR,
+                    findings.append(RULES["BIB003"].at(
+                        path, ref.line_of("doi"), 1,
                         f"entry '{ref.key}' has the same DOI as '{other.key}' "
                         f"(line {other.line}): {doi}",
                         "keep one entry and cite it by one key"))
@@ -87,9 +106,9 @@ def _required(ref: Reference, path: str) -> list[Finding]:
         if not any(_has(ref, n) for n in names):
             missing.append(" or ".join(names))
     return [
-        Finding(path, ref.line, 1, "BIB004", ERROR,
-                f"@{ref.type} '{ref.key}' is missing the required field {m}",
-                f"add {m.split(' or ')[0]} = {{...}} to the entry")
+        RULES["BIB004"].at(path, ref.line, 1,
+                           f"@{ref.type} '{ref.key}' is missing the required field {m}",
+                           f"add {m.split(' or ')[0]} = {{...}} to the entry")
         for m in missing
     ]
 
@@ -108,14 +127,14 @@ def _doi(ref: Reference, raw: str, path: str) -> list[Finding]:
     if _RESOLVER.match(value):
         bare = normalise_doi(value)
         if DOI_PATTERN.match(bare):
-            return [Finding(path, line, 1, "BIB005", WARNING,
-                            f"DOI of '{ref.key}' is written as a link: {value}",
-                            f"write the bare DOI: doi = {{{bare}}}")]
+            return [RULES["BIB005"].at(path, line, 1,
+                                       f"DOI of '{ref.key}' is written as a link: {value}",
+                                       f"write the bare DOI: doi = {{{bare}}}", severity=WARNING)]
         value = bare
     if not DOI_PATTERN.match(value):
-        return [Finding(path, line, 1, "BIB005", ERROR,
-                        f"malformed DOI in '{ref.key}': '{raw.strip()}'",
-                        "a DOI looks like 10.1037/0022-0167.38.2.139")]
+        return [RULES["BIB005"].at(path, line, 1,
+                                   f"malformed DOI in '{ref.key}': '{raw.strip()}'",
+                                   "a DOI looks like 10.1037/0022-0167.38.2.139")]
     return []
 
 
@@ -124,6 +143,6 @@ def _url(ref: Reference, name: str, url: str, path: str) -> Finding | None:
     scheme = urlsplit(target).scheme.lower()
     if scheme in SAFE_SCHEMES:
         return None
-    return Finding(path, ref.line_of(name), 1, "BIB006", ERROR,
-                   f"{name} of '{ref.key}' is not an http(s) link: '{target[:80]}'",
-                   "only http:// and https:// links are published")
+    return RULES["BIB006"].at(path, ref.line_of(name), 1,
+                              f"{name} of '{ref.key}' is not an http(s) link: '{target[:80]}'",
+                              "only http:// and https:// links are published")

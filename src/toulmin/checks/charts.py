@@ -17,8 +17,10 @@ import posixpath
 import re
 from pathlib import Path
 
+from toulmin.checks.registry import SiteContext, check
 from toulmin.definitions.charts import CHARTS_DIR, Charts, stale
-from toulmin.findings import ERROR, Finding
+from toulmin.findings import Finding
+from toulmin.rules import RULES
 
 
 @functools.cache
@@ -29,17 +31,22 @@ def image_pattern(folder: str = CHARTS_DIR) -> re.Pattern:
                       + r"/[^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 
 
-def check_charts(project) -> list[Finding]:
-    """Every chart finding of a project: failing definitions, stale files, broken images."""
+@check("site", families=("CHA",))
+def check_charts(ctx: SiteContext) -> list[Finding]:
+    """Every chart finding of a project: failing definitions, stale files, broken images.
+
+    A site check, not a cached document check: an image is broken or not by what is in
+    the charts folder, which a document's digest does not cover.
+    """
     out = []
-    charts = project.charts
-    charts_dir = project.settings.charts_dir
+    charts = ctx.project.charts
+    charts_dir = ctx.settings.charts_dir
     if charts is not None:
-        out.extend(chart_findings(project.root, charts, charts_dir=charts_dir))
+        out.extend(chart_findings(ctx.root, charts, charts_dir=charts_dir))
     folder = posixpath.basename(posixpath.normpath(charts_dir)) + "/"
-    for doc in project.documents:
+    for doc in ctx.documents:
         if folder in doc.text:
-            out.extend(check_chart_images(project.root, doc.path, doc.abs_path, doc.text,
+            out.extend(check_chart_images(ctx.root, doc.path, doc.abs_path, doc.text,
                                           charts_dir=charts_dir))
     return out
 
@@ -49,24 +56,24 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
     """CHA003 for each chart that failed; CHA002 for each whose committed files are stale."""
     out = []
     for path, line, message in charts.script_errors:
-        out.append(Finding(path, line, 1, "CHA003", ERROR, message,
-                           "fix the script; the charts it defines cannot be rendered"))
+        out.append(RULES["CHA003"].at(path, line, 1, message,
+                                      "fix the script; the charts it defines cannot be rendered"))
     for path, line, message in charts.duplicates:
-        out.append(Finding(path, line, 1, "CHA004", ERROR, message,
-                           f"rename one of them: each chart is written to {charts_dir}/"
-                           "NAME.svg"))
+        out.append(RULES["CHA004"].at(path, line, 1, message,
+                                      f"rename one of them: each chart is written to {charts_dir}/"
+                                      "NAME.svg"))
     for res in charts.results.values():
         if res.error:
-            out.append(Finding(res.path, res.error_line or res.line, 1, "CHA003", ERROR,
-                               f"chart '{res.name}' could not be rendered: {res.error}",
-                               "fix the chart definition or its data, then run "
-                               "`toulmin charts`"))
+            out.append(RULES["CHA003"].at(res.path, res.error_line or res.line, 1,
+                                          f"chart '{res.name}' could not be rendered: {res.error}",
+                                          "fix the chart definition or its data, then run "
+                                          "`toulmin charts`"))
     if check_files:
         for name, rel, why in stale(root, charts, charts_dir):
             res = charts.results[name]
             detail = ("the file is missing" if why == "missing" else
                       f"it differs from a rebuild from {res.path} and its data")
-            out.append(Finding(rel, 1, 1, "CHA002", ERROR,
+            out.append(RULES["CHA002"].at(rel, 1, 1,
                                f"chart '{name}' is stale: {detail}",
                                f"run `toulmin charts` and commit the files in {charts_dir}/"))
     return out
@@ -108,7 +115,7 @@ def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
         known = sorted(p.name for p in (Path(root) / charts_dir).glob("*.svg"))
         hint = ("the charts are: " + ", ".join(known)) if known else \
             "run `toulmin charts` to render the charts defined in scripts/"
-        out.append(Finding(rel_path, line, column, "CHA001", ERROR,
+        out.append(RULES["CHA001"].at(rel_path, line, column,
                            f"image '{src}' points to {charts_dir}/{name}, which does not "
                            "exist",
                            hint))

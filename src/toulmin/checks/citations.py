@@ -28,11 +28,10 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, Levenshtein
-
 from toulmin.bibliography.bibtex import Bibliography, Name, Reference
-from toulmin.findings import ERROR, WARNING, Finding
+from toulmin.checks.registry import DocumentContext, check
+from toulmin.findings import Finding
+from toulmin.rules import RULES
 from toulmin.scan.citations import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
 from toulmin.style import apa
 
@@ -189,6 +188,12 @@ def _shown_year(entry: _Entry) -> str:
 # =========================================================================== the check
 
 
+@check("document", families=("CIT",))
+def citation_rules(ctx: DocumentContext) -> list[Finding]:
+    """CIT001-CIT009 for one document (from its scan)."""
+    return check_markdown(ctx.path, ctx.text, ctx.bib, scanned=ctx.scan.citations)
+
+
 def check_markdown(
     path: str,
     text: str,
@@ -225,14 +230,14 @@ def check_markdown(
             out.append(f)
     for d in s.dois:
         if not d.well_formed:
-            out.append(Finding(
-                path, d.line, d.column, "CIT008", ERROR,
+            out.append(RULES["CIT008"].at(
+                path, d.line, d.column,
                 f"malformed DOI '{d.raw}': {d.problem}",
                 "a DOI looks like 10.1234/suffix, with no spaces",
             ))
         elif d.doi.casefold() not in index.dois:
-            out.append(Finding(
-                path, d.line, d.column, "CIT009", ERROR,
+            out.append(RULES["CIT009"].at(
+                path, d.line, d.column,
                 f"DOI '{d.doi}' matches no entry in the bibliography",
                 "add the work to the bibliography and cite it by its key, or correct the DOI",
             ))
@@ -249,6 +254,9 @@ def _closest_key(key: str, index: _Index) -> tuple[str, float] | None:
         return index.closest[key]
     result = None
     if index.key_list:
+        from rapidfuzz import process  # lazily: a warm check never needs it
+        from rapidfuzz.distance import Levenshtein
+
         hit = process.extractOne(
             key.casefold(), index.key_folded, scorer=Levenshtein.normalized_similarity,
             score_cutoff=0.6,
@@ -271,8 +279,8 @@ def _check_keys(
             close = _closest_key(key, index)
             bare = citation.narrative and n == 0
             if bare and not _YEAR4.search(key) and (close is None or close[1] < 0.75):
-                out.append(Finding(
-                    path, item.line, item.column, "CIT002", WARNING,
+                out.append(RULES["CIT002"].at(
+                    path, item.line, item.column,
                     f"'@{key}' matches no citation key and looks like a social-media handle",
                     "write \\@ to keep a literal @, or cite a key from the bibliography",
                 ))
@@ -281,8 +289,8 @@ def _check_keys(
             msg = f"unknown citation key '{key}'"
             if hint_key:
                 msg += f" (did you mean '{hint_key}'?)"
-            out.append(Finding(
-                path, item.line, item.column, "CIT001", ERROR, msg,
+            out.append(RULES["CIT001"].at(
+                path, item.line, item.column, msg,
                 f"use '@{hint_key}'" if hint_key
                 else "add the work to the bibliography or correct the key",
             ))
@@ -310,6 +318,14 @@ def _apa_names(e: _Entry) -> str:
     return apa.author_short(e.ref, narrative=True)
 
 
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a
+    substring): the edits, transpositions counted as one, that turn ``a`` into ``b``."""
+    from rapidfuzz.distance import OSA  # lazily: a warm check never needs rapidfuzz
+
+    return OSA.distance(a, b)
+
+
 def _max_edits(name: str) -> int:
     n = len(name)
     return 1 if n <= 5 else 2 if n <= 10 else 3
@@ -319,6 +335,9 @@ def _close_names(name: str, index: _Index) -> list[tuple[str, int]]:
     """Indexed surnames within a few edits of ``name`` (accents ignored), nearest first."""
     if name in index.close_names:
         return index.close_names[name]
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     hits = process.extract(
         name, index.surnames, scorer=OSA.distance, score_cutoff=_max_edits(name), limit=8
     )
@@ -369,8 +388,8 @@ def _check_mention(path: str, m: Mention, index: _Index) -> Finding | None:
     written = _written(m)
     ykey = _written_year_key(m.year)
 
-    def finding(code: str, msg: str, hint: str, severity: str = ERROR) -> Finding:
-        return Finding(path, m.line, m.column, code, severity, msg, hint)
+    def finding(code: str, msg: str, hint: str) -> Finding:
+        return RULES[code].at(path, m.line, m.column, msg, hint)
 
     # 1. The first author and the year match an entry.
     exact = index.first_year.get((first, ykey), ())
@@ -387,7 +406,7 @@ def _check_mention(path: str, m: Mention, index: _Index) -> Finding | None:
             bad = m.surnames[misfit]
             if misfit < len(e.names):
                 right = e.shown[misfit]
-                if OSA.distance(names[misfit], e.names[misfit]) <= _max_edits(names[misfit]):
+                if _distance(names[misfit], e.names[misfit]) <= _max_edits(names[misfit]):
                     problems.append(("CIT003", f"misspelt surname '{bad}' in '{written}': "
                                      f"'{e.key}' has '{right}'", f"write '{right}'"))
                     continue
@@ -485,14 +504,14 @@ def _check_attribution(path: str, m: Mention, bib: Bibliography) -> Finding | No
     written = _written(m)
 
     def finding(code: str, msg: str, hint: str) -> Finding:
-        return Finding(path, m.line, m.column, code, ERROR, msg, hint)
+        return RULES[code].at(path, m.line, m.column, msg, hint)
 
     if misfit == -1:
         form = _form_problem(m, e)
         return finding("CIT005", form, f"write '{_apa_names(e)}'") if form else None
     bad = m.surnames[misfit]
     if misfit < len(e.names):
-        if OSA.distance(names[misfit], e.names[misfit]) <= _max_edits(names[misfit]) or (
+        if _distance(names[misfit], e.names[misfit]) <= _max_edits(names[misfit]) or (
             _strip_accents(names[misfit]) == _strip_accents(e.names[misfit])
         ):
             right = e.shown[misfit]
@@ -514,16 +533,16 @@ def _check_quotation(path: str, q: Quotation) -> Finding | None:
     if q.citation is None:
         if q.locator:
             return None  # attributed by hand, with its page: "... (p. 12)"
-        return Finding(path, q.line, q.column, "CIT007", ERROR,
-                       "direct quotation with no citation",
-                       "cite the source with its page, e.g. [@key, p. 12]")
+        return RULES["CIT007"].at(path, q.line, q.column,
+                                  "direct quotation with no citation",
+                                  "cite the source with its page, e.g. [@key, p. 12]")
     items = q.citation.items
     if q.locator or any(locator_kind(i.locator) in QUOTE_LOCATORS for i in items):
         return None
     key = items[0].key
-    return Finding(path, q.line, q.column, "CIT007", ERROR,
-                   f"direct quotation without a page locator for '{key}'",
-                   f"add the page, e.g. [@{key}, p. 12]")
+    return RULES["CIT007"].at(path, q.line, q.column,
+                              f"direct quotation without a page locator for '{key}'",
+                              f"add the page, e.g. [@{key}, p. 12]")
 
 
 

@@ -8,7 +8,8 @@ this module reads that file:
 - REF002 (warning) the entry changed since it was verified (its content hash differs);
 - REF003 (error) the registry's metadata differs from the entry (fields listed);
 - REF004 (error) the DOI is not registered;
-- REF005 (error) a post cites a retracted work without marking the citation;
+- REF005 (error) a post cites a retracted work without marking the citation (also when
+  the entry changed since it was verified: the retraction is the work's, not the entry's);
 - REF006 (warning) the registry could not be asked when the entry was last checked.
 
 ``toulmin check --strict-refs`` turns the warnings into errors. A record made offline
@@ -28,7 +29,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toulmin.bibliography import lock
-from toulmin.findings import ERROR, WARNING, Finding
+from toulmin.checks.registry import SiteContext, check
+from toulmin.findings import Finding
+from toulmin.rules import RULES
 
 _MARK = re.compile(r"\bretracted\b", re.IGNORECASE)
 _STATUS_CACHE: dict[tuple[str, float], dict[str, dict]] = {}
@@ -45,6 +48,13 @@ def _diff_text(diffs: list[dict]) -> str:
                      f"'{d.get('registry')}'" for d in diffs)
 
 
+@check("site", families=("REF",))
+def lock_rules(ctx: SiteContext) -> list[Finding]:
+    """REF000-REF006 against ``references.lock.json`` (the lock only, never the network)."""
+    return check_lock(ctx.bib, lock.LOCK_NAME, ctx.root, ctx.cited,
+                      [(d.path, d.text) for d in ctx.documents])
+
+
 def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
                cited_keys: Iterable[str],
                retraction_marks: Iterable[tuple[str, str]] = ()) -> list[Finding]:
@@ -58,8 +68,8 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
     try:
         records = lock.load(root / lock_path_rel)
     except lock.LockError as exc:
-        return [Finding(lock_path_rel, 1, 1, "REF000", ERROR, str(exc),
-                        "fix or delete the file, then run 'toulmin verify-refs'")]
+        return [RULES["REF000"].at(lock_path_rel, 1, 1, str(exc),
+                                   "fix or delete the file, then run 'toulmin verify-refs'")]
     out: list[Finding] = []
     path = bib.path
     retracted: dict[str, dict] = {}
@@ -69,37 +79,39 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
             continue
         rec = records.get(key)
         if rec is None or str(rec.get("doi", "")).lower() != doi.lower():
-            out.append(Finding(path, line, 1, "REF001", WARNING,
+            out.append(RULES["REF001"].at(path, line, 1,
                                f"entry '{key}' (doi {doi}) has no record in {lock_path_rel}",
                                "run 'toulmin verify-refs' and commit the lock file"))
             continue
+        if rec.get("retracted"):
+            # the record is about the work (its DOI), not the entry's text: an edited entry
+            # of a retracted work is still a retracted work
+            retracted[key] = rec
         if rec.get("hash") != digest:
-            out.append(Finding(path, line, 1, "REF002", WARNING,
-                               f"entry '{key}' changed since it was verified "
-                               f"({rec.get('checked', 'unknown date')})",
-                               "run 'toulmin verify-refs' and commit the lock file"))
+            out.append(RULES["REF002"].at(path, line, 1,
+                                          f"entry '{key}' changed since it was verified "
+                                          f"({rec.get('checked', 'unknown date')})",
+                                          "run 'toulmin verify-refs' and commit the lock file"))
             continue
         verdict = rec.get("verdict")
         if verdict == "mismatch":
-            out.append(Finding(path, line, 1, "REF003", ERROR,
+            out.append(RULES["REF003"].at(path, line, 1,
                                f"entry '{key}' differs from the registry's record of doi "
                                f"{doi}: "
                                f"{_diff_text(rec.get('differences') or [])}",
                                "correct the entry (or the DOI), then run "
                                "'toulmin verify-refs'"))
         elif verdict == "not_found":
-            out.append(Finding(path, bib.entries[key].line_of("doi"), 1, "REF004", ERROR,
-                               f"the DOI {doi} of entry '{key}' is not "
-                               "registered",
-                               "check the DOI (is it truncated?), then run "
-                               "'toulmin verify-refs'"))
+            out.append(RULES["REF004"].at(path, bib.entries[key].line_of("doi"), 1,
+                                          f"the DOI {doi} of entry '{key}' is not "
+                                          "registered",
+                                          "check the DOI (is it truncated?), then run "
+                                          "'toulmin verify-refs'"))
         elif verdict == "unchecked":
-            out.append(Finding(path, line, 1, "REF006", WARNING,
+            out.append(RULES["REF006"].at(path, line, 1,
                                f"entry '{key}' could not be checked against the registry: "
                                f"{rec.get('error', 'unknown error')}",
                                "run 'toulmin verify-refs' again"))
-        if rec.get("retracted"):
-            retracted[key] = rec
     cited = set(cited_keys)
     if retracted and cited & set(retracted):
         out.extend(_retraction_findings(retracted, retraction_marks))
@@ -120,8 +132,8 @@ def _retraction_findings(retracted: dict[str, dict],
                 if rec is None or is_marked(item):
                     continue
                 notice = rec.get("retraction_notice")
-                out.append(Finding(
-                    doc_path, item.line, item.column, "REF005", ERROR,
+                out.append(RULES["REF005"].at(
+                    doc_path, item.line, item.column,
                     f"'{item.key}' is a retracted work"
                     + (f" (retraction notice doi {notice})" if notice else ""),
                     f"cite it as [@{item.key}, retracted] if you mean to cite the "

@@ -18,9 +18,42 @@ import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from toulmin.checks.registry import DocumentContext, SiteContext, check
 from toulmin.definitions.statistics import Statistics, format_value
-from toulmin.findings import ERROR, WARNING, Finding
+from toulmin.findings import Finding
+from toulmin.rules import RULES
 from toulmin.scan.statrefs import StatRef, find_stat_refs, parse_number
+
+
+@check("site", families=("STA",))
+def statistic_rules(ctx: SiteContext) -> list[Finding]:
+    """STA003, STA004, STA007: the statistics themselves (none without scripts/)."""
+    stats = ctx.statistics
+    return [] if stats is None else check_statistics(stats, ctx.bib.entries.keys())
+
+
+@check("document", families=("STA",))
+def statistic_references(ctx: DocumentContext) -> list[Finding]:
+    """STA001, STA002, STA006: each statistic a document quotes, against its value."""
+    refs = ctx.scan.stat_refs
+    if not refs:
+        return []
+    stats = ctx.statistics
+    if stats is not None:
+        return check_stat_refs(ctx.path, ctx.text, stats, refs)
+    return [RULES["STA001"].at(ctx.path, r.line, r.column,
+                               f"unknown statistic '{r.name}': the site has no "
+                               f"{ctx.settings.scripts_dir}/ folder")
+            for r in refs]
+
+
+@check("document", families=("STA",), needs_bib=False)
+def unsupported_figures(ctx: DocumentContext) -> list[Finding]:
+    """STA005: figures in prose with neither a statistic nor a citation in their sentence."""
+    scanned = ctx.scan.citations
+    spans = [(c.start, c.end) for c in scanned.citations]
+    spans += [(r.start, r.end) for r in ctx.scan.stat_refs]
+    return check_unsupported_numbers(ctx.path, scanned.masked, spans)
 
 
 def check_statistics(stats: Statistics, bib_keys: Iterable[str]) -> list[Finding]:
@@ -28,19 +61,19 @@ def check_statistics(stats: Statistics, bib_keys: Iterable[str]) -> list[Finding
     keys = set(bib_keys)
     out = []
     for path, line, message in stats.script_errors:
-        out.append(Finding(path, line, 1, "STA003", ERROR, message,
+        out.append(RULES["STA003"].at(path, line, 1, message,
                            "fix the script; the statistics it defines cannot be checked"))
     for path, line, message in stats.duplicates:
-        out.append(Finding(path, line, 1, "STA007", ERROR, message,
-                           "rename one of them: posts quote statistics by name"))
+        out.append(RULES["STA007"].at(path, line, 1, message,
+                                      "rename one of them: posts quote statistics by name"))
     for res in stats.results.values():
         if res.error:
-            out.append(Finding(res.path, res.error_line or res.line, 1, "STA003", ERROR,
+            out.append(RULES["STA003"].at(res.path, res.error_line or res.line, 1,
                                f"statistic '{res.name}' could not be computed: {res.error}",
                                "run `toulmin check` again after fixing the script or data"))
         for key in res.sources:
             if key not in keys:
-                out.append(Finding(res.path, res.line, 1, "STA004", ERROR,
+                out.append(RULES["STA004"].at(res.path, res.line, 1,
                                    f"statistic '{res.name}' cites '{key}', which is not in "
                                    "the reference base", "add the work or fix the key"))
     return out
@@ -53,7 +86,7 @@ def check_stat_refs(path: str, text: str, stats: Statistics, refs: list[StatRef]
     for ref in find_stat_refs(text) if refs is None else refs:
         res = stats.get(ref.name)
         if res is None:
-            out.append(Finding(path, ref.line, ref.column, "STA001", ERROR,
+            out.append(RULES["STA001"].at(path, ref.line, ref.column,
                                f"unknown statistic '{ref.name}'{_did_you_mean(ref.name, stats)}",
                                "the names are listed by `toulmin stats` and on the "
                                "Statistics page"))
@@ -62,7 +95,7 @@ def check_stat_refs(path: str, text: str, stats: Statistics, refs: list[StatRef]
             continue
         written = parse_number(ref.written)
         if written is None:
-            out.append(Finding(path, ref.line, ref.column, "STA006", ERROR,
+            out.append(RULES["STA006"].at(path, ref.line, ref.column,
                                f"'{ref.written}' is not a number (statistic '{ref.name}')",
                                "write the number as digits, e.g. [50.5%]{stat=...}, or leave "
                                "the brackets empty to have it filled in"))
@@ -77,19 +110,19 @@ def _compare(path, ref: StatRef, written, res) -> Finding | None:
     value = Decimal(repr(float(res.estimate.value)))
     unit = res.unit or res.estimate.unit
     if written.percent and unit != "%":
-        return Finding(path, ref.line, ref.column, "STA002", ERROR,
-                       f"'{ref.written}' is written as a percentage but statistic "
-                       f"'{ref.name}' is not one (it is {res.display()})")
+        return RULES["STA002"].at(path, ref.line, ref.column,
+                                  f"'{ref.written}' is written as a percentage but statistic "
+                                  f"'{ref.name}' is not one (it is {res.display()})")
     step = Decimal(1).scaleb(-written.decimals)
     rounded = value.quantize(step, rounding=ROUND_HALF_UP)
     if rounded == written.value:
         return None
     shown = format_value(float(value), written.decimals, unit)
     exact = format_value(float(value), max(res.digits, written.decimals) + 2, unit)
-    return Finding(path, ref.line, ref.column, "STA002", ERROR,
-                   f"stated {ref.written} but '{ref.name}' recomputes to {shown} "
-                   f"at the precision written ({exact})",
-                   f"write [{shown}]{{stat={ref.name}}}, or leave the brackets empty")
+    return RULES["STA002"].at(path, ref.line, ref.column,
+                              f"stated {ref.written} but '{ref.name}' recomputes to {shown} "
+                              f"at the precision written ({exact})",
+                              f"write [{shown}]{{stat={ref.name}}}, or leave the brackets empty")
 
 
 def _did_you_mean(name: str, stats: Statistics) -> str:
@@ -152,7 +185,7 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
             continue
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        out.append(Finding(path, line, col, "STA005", WARNING,
+        out.append(RULES["STA005"].at(path, line, col,
                            f"the figure {token} is neither a checked statistic nor in a "
                            "sentence with a citation",
                            "quote it as [value]{stat=name} or cite its source in the sentence"))

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from toulmin import __version__
+from toulmin.rules import RULES
 from toulmin.settings import SettingsError, read_mkdocs
 
 
@@ -75,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--timeout", type=float, default=None,
                    help="connect/read timeout in seconds (default: 10)")
 
+    e = sub.add_parser("explain", help="explain a check code (every rule without one)",
+                       description="Print a rule of the rule table: its title, family, "
+                       "severity, why it matters, an example and its correction, the fix.")
+    e.add_argument("code", nargs="?", default=None, help="a code such as CIT001")
+    e.add_argument("--markdown", action="store_true",
+                   help="print the rule list of docs/writing.md and README.md")
+
     a = sub.add_parser("add-ref", help="append BibTeX entries made from DOIs' registry "
                        "metadata (network)")
     a.add_argument("dois", nargs="+", metavar="DOI")
@@ -104,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_add_ref(args)
         if args.command == "charts":
             return cmd_charts(args)
+        if args.command == "explain":
+            from toulmin.cli import explain
+
+            return explain.run(args.code, markdown=args.markdown)
     except SettingsError as exc:  # mkdocs.yml: an unknown option or a wrong type
         print(exc.finding.format(), file=sys.stderr)
         return 2
@@ -158,7 +170,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
-        print(f"{args.date}:1:1: CLI002 not a date (YYYY-MM-DD)", file=sys.stderr)
+        print(RULES["CLI002"].at(args.date, 1, 1, "not a date (YYYY-MM-DD)").format(),
+              file=sys.stderr)
         return 2
     try:
         post = newpost.create(root, args.title, posts_dir=settings.posts_dir,
@@ -176,7 +189,8 @@ def _check_once(args: argparse.Namespace) -> int:
 
     target = Path(args.path)
     if not target.exists():
-        print(f"{args.path}:1:1: CLI001 no such file or folder", file=sys.stderr)
+        print(RULES["CLI001"].at(args.path, 1, 1, "no such file or folder").format(),
+              file=sys.stderr)
         return 2
     root, only = _site_root(target)
     try:
@@ -185,7 +199,8 @@ def _check_once(args: argparse.Namespace) -> int:
         print(exc.finding.format(), file=sys.stderr)
         return 2
     if not (root / settings.bibliography).exists():
-        print(f"{settings.bibliography}:1:1: BIB000 reference base not found in {root}",
+        print(RULES["BIB000"].at(settings.bibliography, 1, 1,
+                                 f"reference base not found in {root}").format(),
               file=sys.stderr)
         return 2
     project = Project.load(root, settings)
@@ -196,6 +211,7 @@ def _check_once(args: argparse.Namespace) -> int:
     if args.strict_refs:
         from dataclasses import replace
 
+        # --strict-refs: the registry lock's warnings (REF001, REF002, REF006) are errors
         findings = [replace(f, severity="error") if f.code.startswith("REF") else f
                     for f in findings]
     if args.no_warnings:
@@ -224,11 +240,12 @@ def cmd_charts(args: argparse.Namespace) -> int:
 
     root = Path(args.path).resolve()
     if not root.is_dir():
-        print(f"{args.path}:1:1: CLI001 no such folder", file=sys.stderr)
+        print(RULES["CLI001"].at(args.path, 1, 1, "no such folder").format(), file=sys.stderr)
         return 2
     settings = read_mkdocs(root)
     if not (root / settings.scripts_dir).is_dir():
-        print(f"{settings.scripts_dir}:1:1: CHA000 no scripts folder in {root}", file=sys.stderr)
+        print(RULES["CHA000"].at(settings.scripts_dir, 1, 1,
+                                 f"no scripts folder in {root}").format(), file=sys.stderr)
         return 2
     from toulmin.definitions import charts
 
@@ -270,7 +287,8 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
     root = Path(args.path).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)
     if not bib_path.exists():
-        print(f"{bib_path.name}:1:1: BIB000 reference base not found in {root}",
+        print(RULES["BIB000"].at(bib_path.name, 1, 1,
+                                 f"reference base not found in {root}").format(),
               file=sys.stderr)
         return 2
     return verify_refs(bib_path, lock_path, config, accept=args.accept)

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from toulmin.findings import ERROR, Finding
+from toulmin.findings import Finding
+from toulmin.rules import RULES
 
 SLUG_MAX = 60
 
@@ -113,14 +114,14 @@ def create(root: Path, title: str, *, posts_dir: str = "posts", docs_dir: str = 
     rel = f"{posts_dir.rstrip('/')}/{date.isoformat()}-{slugify(title)}.md"
     path = root / rel
     if path.exists():
-        raise NewPostError(Finding(rel, 1, 1, "NEW001", ERROR,
+        raise NewPostError(RULES["NEW001"].at(rel, 1, 1,
                                    "a post with this name already exists; edit it or choose "
                                    "another title"))
     afile = authors_file(root, docs_dir)
     ids = author_ids(afile)
     if author is not None and ids and author not in ids:
         where = os.path.relpath(afile, root).replace(os.sep, "/")
-        raise NewPostError(Finding(where, 1, 1, "NEW002", ERROR,
+        raise NewPostError(RULES["NEW002"].at(where, 1, 1,
                                    f"unknown author '{author}' (known: {', '.join(ids)})"))
     author = author or (ids[0] if ids else None)
     text = front_matter(title or "Untitled", date, author) + "\n" + SKELETON.format()
@@ -139,11 +140,11 @@ def _write_new(path: Path, text: str) -> None:
             os.link(tmp, path)
         except FileExistsError:
             rel = path.name
-            raise NewPostError(Finding(rel, 1, 1, "NEW001", ERROR,
-                                       "a post with this name already exists")) from None
+            raise NewPostError(RULES["NEW001"].at(rel, 1, 1,
+                                                  "a post with this name already exists")) from None
         except OSError:  # no hard links on this file system
             if path.exists():
-                raise NewPostError(Finding(path.name, 1, 1, "NEW001", ERROR,
+                raise NewPostError(RULES["NEW001"].at(path.name, 1, 1,
                                            "a post with this name already exists")) from None
             os.replace(tmp, path)
     finally:

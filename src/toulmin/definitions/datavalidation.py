@@ -39,7 +39,8 @@ from toulmin.definitions.datapackage import (
     read_descriptor,
     top_level_key_line,
 )
-from toulmin.findings import ERROR, Finding, relpath, sort_findings
+from toulmin.findings import Finding, relpath, sort_findings
+from toulmin.rules import RULES
 
 CACHE_DIR = ".cache/toulmin"
 CACHE_FORMAT = 1
@@ -61,15 +62,15 @@ def validate(root: str | os.PathLike, datapackage_path: str | os.PathLike = DEFA
     try:
         findings, cites = _validate_cached(root, dp, dp_rel, cache_dir)
     except Exception as exc:  # never a traceback
-        findings = [Finding(dp_rel, 1, 1, "DATA004", ERROR,
+        findings = [RULES["DATA004"].at(dp_rel, 1, 1,
                             f"could not validate the data package: {type(exc).__name__}: "
                             f"{exc}".splitlines()[0])]
         cites = []
     if bib_keys is not None:
         for key, line, column in cites:
             if key not in bib_keys:
-                findings.append(Finding(
-                    dp_rel, line, column, "DATA003", ERROR,
+                findings.append(RULES["DATA003"].at(
+                    dp_rel, line, column,
                     f"source citation '{key}' is not in the reference base",
                     "add the entry to references.bib or correct the key"))
     return sort_findings(findings)
@@ -116,8 +117,8 @@ def _validate_cached(root: Path, dp: Path, dp_rel: str, cache_dir: str = CACHE_D
     try:
         raw = dp.read_bytes()
     except OSError as exc:
-        return [Finding(dp_rel, 1, 1, "DATA004", ERROR,
-                        f"cannot read the data package: {exc.strerror or exc}")], []
+        return [RULES["DATA004"].at(dp_rel, 1, 1,
+                                    f"cannot read the data package: {exc.strerror or exc}")], []
     cache_dir = root / cache_dir
     cache_file = cache_dir / f"data-{_cache_name(dp_rel, raw)}.marshal"
     hit = _read_cache(cache_file)
@@ -134,7 +135,7 @@ def _validate_fresh(root: Path, dp: Path, dp_rel: str, cache_dir: Path):
     """Validate (per-resource caches aside): (findings, [(csv path, digest)], citations)."""
     problems: list[tuple[str, int, int]] = []
     package = read_descriptor(dp, problems)
-    findings = [Finding(dp_rel, line, col, "DATA004", ERROR, msg)
+    findings = [RULES["DATA004"].at(dp_rel, line, col, msg)
                 for msg, line, col in problems]
     files: list[tuple[str, str | None]] = []
     cites: list[tuple[str, int, int]] = []
@@ -147,8 +148,8 @@ def _validate_fresh(root: Path, dp: Path, dp_rel: str, cache_dir: Path):
         digest = _file_digest(str(res.abs_path)) if res.abs_path.is_file() else None
         files.append((csv_rel, digest))
         if digest is None:
-            findings.append(Finding(
-                dp_rel, res.line, res.column, "DATA002", ERROR,
+            findings.append(RULES["DATA002"].at(
+                dp_rel, res.line, res.column,
                 f"resource '{res.name}': file '{res.path}' does not exist",
                 f"expected at {csv_rel}"))
         else:
@@ -193,16 +194,16 @@ def _descriptor_findings(frictionless, package: DataPackage, dp_rel: str
     report = frictionless.Package.validate_descriptor(top)
     for err in _flat_errors(report):
         msg = _error_note(err)
-        out.append(Finding(dp_rel, _package_line(package, msg), 1, "DATA004", ERROR,
-                           f"invalid data package descriptor: {msg}"))
+        out.append(RULES["DATA004"].at(dp_rel, _package_line(package, msg), 1,
+                                       f"invalid data package descriptor: {msg}"))
     for res in package.resources.values():
         report = frictionless.Resource.validate_descriptor(plain(res.descriptor))
         for err in _flat_errors(report):
             invalid.add(res.name)
             msg = _error_note(err)
             line, column = _resource_error_place(frictionless, res, err, msg)
-            out.append(Finding(dp_rel, line, column, "DATA004", ERROR,
-                               f"resource '{res.name}': {msg}"))
+            out.append(RULES["DATA004"].at(dp_rel, line, column,
+                                           f"resource '{res.name}': {msg}"))
     return out, invalid
 
 
@@ -274,7 +275,7 @@ def _check_resource(frictionless, res: Resource, base: Path, root: Path) -> list
         report = resource.validate()
     except Exception as exc:
         msg = _error_note(getattr(exc, "error", exc)) if hasattr(exc, "error") else str(exc)
-        return [*header_findings, Finding(csv_rel, 1, 1, "DATA001", ERROR,
+        return [*header_findings, RULES["DATA001"].at(csv_rel, 1, 1,
                                           f"frictionless could not read the file: {msg}")]
     errors = [e for e in _flat_errors(report) if "#header" not in (e.tags or [])]
     blank_rows = {e.row_number for e in errors if e.type == "blank-row"}
@@ -291,7 +292,7 @@ def _check_resource(frictionless, res: Resource, base: Path, root: Path) -> list
         else:
             line = 1
         column = getattr(err, "field_number", None) or 1
-        out.append(Finding(csv_rel, line, column, "DATA001", ERROR, _row_message(res, err)))
+        out.append(RULES["DATA001"].at(csv_rel, line, column, _row_message(res, err)))
     return out
 
 
@@ -301,37 +302,37 @@ def _check_header(res: Resource, csv_rel: str) -> tuple[list[Finding], list[str]
         with res.abs_path.open(encoding=csv_encoding(res.encoding), newline="") as fh:
             header = next(csv.reader(fh), None)
     except (OSError, UnicodeDecodeError, LookupError, csv.Error) as exc:
-        return [Finding(csv_rel, 1, 1, "DATA001", ERROR,
-                        f"cannot read the file as {res.encoding} CSV: {exc}")], None
+        return [RULES["DATA001"].at(csv_rel, 1, 1,
+                                    f"cannot read the file as {res.encoding} CSV: {exc}")], None
     if header is None:
-        return [Finding(csv_rel, 1, 1, "DATA001", ERROR, "the file is empty (no header)")], None
+        return [RULES["DATA001"].at(csv_rel, 1, 1, "the file is empty (no header)")], None
     names = res.field_names
     out: list[Finding] = []
     seen: dict[str, int] = {}
     for i, label in enumerate(header, 1):
         if not label.strip():
-            out.append(Finding(csv_rel, 1, i, "DATA001", ERROR,
-                               f"header: column {i} has no name"))
+            out.append(RULES["DATA001"].at(csv_rel, 1, i,
+                                           f"header: column {i} has no name"))
         elif label in seen:
-            out.append(Finding(csv_rel, 1, i, "DATA001", ERROR,
+            out.append(RULES["DATA001"].at(csv_rel, 1, i,
                                f"header: column '{label}' appears twice (columns {seen[label]} "
                                f"and {i})"))
         else:
             seen[label] = i
             if label not in names:
-                out.append(Finding(csv_rel, 1, i, "DATA001", ERROR,
+                out.append(RULES["DATA001"].at(csv_rel, 1, i,
                                    f"header: extra column '{label}' (column {i}) is not in "
                                    f"the schema of '{res.name}'",
                                    "add the field to datapackage.yaml or remove the column"))
     for f in res.fields:
         if f.name not in seen:
-            out.append(Finding(csv_rel, 1, min(f.position, len(header) + 1), "DATA001", ERROR,
+            out.append(RULES["DATA001"].at(csv_rel, 1, min(f.position, len(header) + 1),
                                f"header: column '{f.name}' (field {f.position} of "
                                f"'{res.name}') is missing",
                                "add the column or remove the field from datapackage.yaml"))
     if not out and header != names:
         i = next(i for i, (a, b) in enumerate(zip(header, names, strict=False), 1) if a != b)
-        out.append(Finding(csv_rel, 1, i, "DATA001", ERROR,
+        out.append(RULES["DATA001"].at(csv_rel, 1, i,
                            f"header: columns are not in the schema's order (column {i} is "
                            f"'{header[i - 1]}', the schema has '{names[i - 1]}')"))
     return out, header

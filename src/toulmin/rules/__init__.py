@@ -1,0 +1,129 @@
+"""The rule table: every finding code toulmin produces, as ruff documents its rules.
+
+Each ``Rule`` has a stable code, its family (the code's letters), a default severity, a
+one-line title, why it matters, a line that triggers it and the corrected line, and the fix.
+The tables live one module per family (``rules/citations.py``...); this module gathers them
+into ``RULES`` and is the one way a finding is made::
+
+    RULES["CIT001"].at(path, line, column, message, hint)
+    finding("CIT001", path, line, column, message, hint)
+
+The severity comes from the table; a call passes ``severity=`` only where the rule says
+when it differs (``Rule.severity_note``). Core level: imports only ``toulmin.findings``, so
+every layer (the BibTeX loader, the definitions, the CLI) may import it without a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from toulmin.findings import ERROR, WARNING, Finding
+
+__all__ = ["ERROR", "FAMILIES", "RULES", "WARNING", "Family", "Rule", "closest_codes",
+           "finding", "rules_markdown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule: what it finds, why it matters, and what a triggering line looks like fixed."""
+
+    code: str
+    severity: str
+    title: str
+    why: str
+    example: str
+    corrected: str
+    fix: str
+    #: when a finding of this rule takes the other severity, and why ("" when never)
+    severity_note: str = ""
+    #: a code kept for a rule no code path produces (yet or any more)
+    reserved: bool = False
+
+    @property
+    def family(self) -> str:
+        """The code's letters: CIT, BIB, STA, DATA, CHA, REF, NEW, CFG, CLI."""
+        return self.code.rstrip("0123456789")
+
+    def at(self, path: str, line: int, column: int, message: str, hint: str = "", *,
+           severity: str | None = None) -> Finding:
+        """A finding of this rule at ``path:line:column``, with the table's severity unless
+        ``severity`` overrides it (see ``severity_note``)."""
+        return Finding(path, line, column, self.code, severity or self.severity, message, hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """The rules sharing a code prefix, as listed in docs/writing.md."""
+
+    prefix: str
+    name: str
+    heading: str
+    intro: str
+    rules: tuple[Rule, ...]
+
+
+def _families() -> tuple[Family, ...]:
+    from toulmin.rules import (
+        bibliography,
+        charts,
+        citations,
+        cli,
+        config,
+        data,
+        lock,
+        new,
+        statistics,
+    )
+
+    return tuple(m.FAMILY for m in (citations, bibliography, statistics, data, charts, lock,
+                                    new, config, cli))
+
+
+FAMILIES: tuple[Family, ...] = _families()
+RULES: dict[str, Rule] = {r.code: r for fam in FAMILIES for r in fam.rules}
+
+
+def finding(code: str, path: str, line: int, column: int, message: str, hint: str = "", *,
+            severity: str | None = None) -> Finding:
+    """A finding of rule ``code`` (which must be in the table): ``RULES[code].at(...)``."""
+    return RULES[code].at(path, line, column, message, hint, severity=severity)
+
+
+def closest_codes(code: str, limit: int = 3) -> list[str]:
+    """Codes of the table most like ``code`` (for a did-you-mean), nearest first."""
+    import difflib
+
+    wanted = code.strip().upper()
+    return difflib.get_close_matches(wanted, list(RULES), n=limit, cutoff=0.5)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code_cell(text: str) -> str:
+    """``text`` as inline code in a table cell (backticks inside get a longer fence)."""
+    if not text:
+        return ""
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{_cell(text)}{pad}{fence}"
+
+
+def rules_markdown() -> str:
+    """The rule list of docs/writing.md and README.md (between their ``rules`` markers)."""
+    out: list[str] = []
+    for fam in FAMILIES:
+        out += [f"### {fam.heading} (`{fam.prefix}`)", ""]
+        if fam.intro:
+            out += [fam.intro, ""]
+        out += ["| code | what it finds | example that triggers it | corrected | fix |",
+                "|---|---|---|---|---|"]
+        for r in fam.rules:
+            code = f"`{r.code}`" + (" (warning)" if r.severity == WARNING else "")
+            if r.reserved:
+                code += " (reserved)"
+            out.append(f"| {code} | {_cell(r.title)} | {_code_cell(r.example)} | "
+                       f"{_code_cell(r.corrected)} | {_cell(r.fix)} |")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
