@@ -6,7 +6,7 @@ one sorted list of findings. The CLI, the MkDocs plugin and the Markdown extensi
 work from this one object, so a build parses the bibliography once, not once per page.
 
 Per-document check results are cached by the document's hash and the bibliography's
-hash, so a warm ``toulmin check`` only reads and hashes files.
+hash (and the site's stopwords), so a warm ``toulmin check`` only reads and hashes files.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ class Settings:
     datapackage: str = "data/datapackage.yaml"
     #: contact address for the DOI registries (the plugin's ``mailto``)
     mailto: str = ""
+    #: a plain text file of the site's capitalised words that are no surnames (one a line,
+    #: ``#`` comments), for the mention scanner; empty for none
+    stopwords: str = ""
 
 
 @dataclass(slots=True)
@@ -73,9 +76,12 @@ class Project:
     """A site's inputs, loaded once; ``check()`` gives every finding."""
 
     def __init__(self, root: Path, settings: Settings, bib: Bibliography,
-                 documents: list[Document]):
+                 documents: list[Document], stopwords: frozenset[str] | None = None):
         self.root = root
         self.settings = settings
+        #: the site's words that are no surnames (``settings.stopwords``), read once
+        self.stopwords = (read_stopwords(root, settings.stopwords) if stopwords is None
+                          else stopwords)
         self.bib = bib
         self.documents = documents
         self._findings: list[Finding] | None = None
@@ -103,12 +109,13 @@ class Project:
         for p in paths:
             unique.setdefault(os.path.normpath(p), None)
         docs = [d for d in (_read_doc(root, Path(p)) for p in unique) if d is not None]
+        stopwords = read_stopwords(root, settings.stopwords)
         if pending.background:
             # Another process is parsing the reference base: meanwhile, the part of each
             # document's checks that does not need it.
             for doc in docs:
-                doc.scan = _scan_document(doc)
-        return cls(root, settings, pending.result(), docs)
+                doc.scan = _scan_document(doc, stopwords)
+        return cls(root, settings, pending.result(), docs, stopwords)
 
     @property
     def cache_path(self) -> Path:
@@ -136,7 +143,8 @@ class Project:
         from toulmin.checks.charts import check_charts
 
         findings.extend(check_charts(self))
-        bib_id = _bib_identity(self.bib)
+        # Mentions depend on the stopwords too: results found with others are not reused.
+        bib_id = f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}"
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached = _read_check_cache(cache_file, bib_id)
@@ -169,7 +177,7 @@ class Project:
         from toulmin.checks.citations import check_markdown
         from toulmin.checks.statistics import check_stat_refs
 
-        scanned, refs, unsupported = doc.scan or _scan_document(doc)
+        scanned, refs, unsupported = doc.scan or _scan_document(doc, self.stopwords)
         doc.scan = None
         out = check_markdown(doc.path, doc.text, self.bib, scanned=scanned)
         seen: dict[str, None] = {}
@@ -278,18 +286,34 @@ class Project:
         return out
 
 
-def _scan_document(doc: Document) -> tuple:
+def _scan_document(doc: Document, stopwords: frozenset[str]) -> tuple:
     """The checks of a document that need no reference base: its citations and masked
-    prose (``cite.scan``), its quoted statistics, and its figures without support (STA005)."""
+    prose (``scan``), its quoted statistics, and its figures without support (STA005)."""
     from toulmin.checks.statistics import check_unsupported_numbers
-    from toulmin.scan import citations as cite
+    from toulmin.scan.document import scan
     from toulmin.scan.statrefs import find_stat_refs
 
-    scanned = cite.scan(doc.text)
+    scanned = scan(doc.text, stopwords)
     refs = find_stat_refs(doc.text, scanned.masked)
     spans = [(c.start, c.end) for c in scanned.citations]
     spans += [(r.start, r.end) for r in refs]
     return scanned, refs, check_unsupported_numbers(doc.path, scanned.masked, spans)
+
+
+def read_stopwords(root: Path, name: str) -> frozenset[str]:
+    """The words of the stopwords file ``name`` (relative to ``root``; empty: none).
+
+    One word a line; a ``#`` starts a comment; blank lines are skipped. A missing file is
+    an error (``FileNotFoundError``): the site's checks would change without it; so is a
+    file outside the site, even through a symlink (``ValueError``).
+    """
+    if not name:
+        return frozenset()
+    path = (Path(root) / name).resolve()
+    if not path.is_relative_to(Path(root).resolve()):
+        raise ValueError(f"stopwords file outside the site: {name}")
+    text = path.read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
 def file_key(path: str | os.PathLike) -> str:
@@ -331,6 +355,13 @@ def _bib_identity(bib: Bibliography) -> str:
     for key, (year, names, doi, *_) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
     return h.hexdigest()
+
+
+def _words_identity(words: frozenset[str]) -> str:
+    """A hash of a set of words, whatever their order ("none" for no words)."""
+    if not words:
+        return "none"
+    return hashlib.blake2b("\n".join(sorted(words)).encode(), digest_size=16).hexdigest()
 
 
 def _stats_identity(stats) -> str:

@@ -33,7 +33,10 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from toulmin.bibliography.bibtex import Bibliography, Name, Reference
 from toulmin.findings import ERROR, WARNING, Finding
-from toulmin.scan.citations import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
+from toulmin.scan.citations import locator_kind
+from toulmin.scan.document import Scan, scan
+from toulmin.scan.mentions import Mention, looks_like_surname
+from toulmin.scan.quotations import Quotation
 
 __all__ = ["QUOTE_LOCATORS", "check_markdown"]
 

@@ -182,6 +182,10 @@ def _check_once(args: argparse.Namespace) -> int:
         print(f"{settings.bibliography}:1:1: BIB000 reference base not found in {root}",
               file=sys.stderr)
         return 2
+    if settings.stopwords and not (root / settings.stopwords).is_file():
+        print(f"{settings.stopwords}:1:1: CLI003 stopwords file not found in {root}",
+              file=sys.stderr)
+        return 2
     project = Project.load(root, settings)
     findings = project.check()
     if only is not None:
@@ -303,7 +307,7 @@ def _settings_from_mkdocs(root: Path, settings):
         settings.docs_dir = data["docs_dir"]
     for plugin in data.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("toulmin"), dict):
-            for name in ("bibliography", "posts_dir", "mailto"):
+            for name in ("bibliography", "posts_dir", "mailto", "stopwords"):
                 value = plugin["toulmin"].get(name)
                 if isinstance(value, str):
                     setattr(settings, name, value)

@@ -21,3 +21,6 @@ class ToulminConfig(Config):
     # The contact address toulmin verify-refs and add-ref give the DOI registries (their
     # polite pool); TOULMIN_MAILTO in the environment takes precedence.
     mailto = Type(str, default="")
+    # A plain text file of the site's capitalised words that are no surnames (one a line,
+    # # comments), relative to the folder holding mkdocs.yml; empty for none.
+    stopwords = Type(str, default="")
