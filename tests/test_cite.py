@@ -1,4 +1,4 @@
-"""Tests for toulmin.scan.citations: masking, pandoc citation syntax, mentions, quotations and DOIs.
+"""Tests for toulmin.scan: masking, pandoc citation syntax, mentions, quotations and DOIs.
 
 Examples marked "pandoc manual" are quoted from the Citation syntax section of pandoc's
 manual (https://pandoc.org/MANUAL.html#citation-syntax); those marked "pandoc test suite"
@@ -17,15 +17,12 @@ from pathlib import Path
 import pytest
 
 from toulmin.scan import citations as cite
-from toulmin.scan.citations import (
-    find_attributions,
-    find_citations,
-    find_dois,
-    find_mentions,
-    find_quotations,
-    locator_kind,
-    mask_markdown,
-)
+from toulmin.scan.citations import find_citations, locator_kind
+from toulmin.scan.document import scan
+from toulmin.scan.dois import find_dois
+from toulmin.scan.masking import mask_markdown
+from toulmin.scan.mentions import find_attributions, find_mentions
+from toulmin.scan.quotations import find_quotations
 
 
 def one(text: str):
@@ -307,7 +304,7 @@ def test_nested_narrative_in_suffix_kept_apart():
     cs = find_citations(text)
     assert len(cs) == 1 and cs[0].keys == ("a",)
     assert cs[0].items[0].suffix == "and @b"
-    s = cite.scan(text)
+    s = scan(text)
     assert [c.keys for c in s.nested] == [("b",)]
 
 
@@ -493,7 +490,6 @@ def test_mention_position_is_first_surname():
         "(IAPT, 2008)",
         "(March, 2020)",
         "the survey (2019) found",
-        "Recovery (2019) was measured.",
         "`Clark (2018)` in code",
         "see [@clark2018transparency] (2018)",
         "<!-- Clark (2018) -->",
@@ -501,6 +497,32 @@ def test_mention_position_is_first_surname():
 )
 def test_mention_traps(text):
     assert find_mentions(text) == []
+
+
+# A site's own words: the engine knows English, the site its subject (data/stopwords.txt).
+SITE_WORDS = frozenset({"Recovery", "Lockdown", "Referrals"})
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Recovery (2019) was measured.", "Recovery"),
+        ("Since then, Lockdown (2020) changed how services ran.", "Lockdown"),
+        ("(Referrals, 2021)", "Referrals"),
+    ],
+)
+def test_site_stopwords_are_no_surnames(text, word):
+    assert [m.surnames for m in find_mentions(text)] == [(word,)]
+    assert find_mentions(text, SITE_WORDS) == []
+    assert scan(text, SITE_WORDS).mentions == []
+    assert scan(text).mentions == find_mentions(text)
+
+
+def test_site_stopwords_in_attributions():
+    text = "Recovery [-@clark2018transparency] rose."
+    assert [m.surnames for m in find_attributions(text)] == [("Recovery",)]
+    assert find_attributions(text, SITE_WORDS) == []
+    assert scan(text, SITE_WORDS).attributions == []
 
 
 def test_attributions():

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from toulmin.bibliography import bibtex as bib
-from toulmin.scan.citations import find_citations, mask_markdown
+from toulmin.scan.citations import find_citations
+from toulmin.scan.masking import mask_markdown
 from toulmin.scan.statrefs import find_stat_refs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -185,7 +185,9 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
         charts_dir: figures
         vendor_dir: lib
         references_title: Works cited
+        stopwords: words.txt
         """, docs="pages")
+    (tmp_path / "words.txt").write_text("Library\n")
     config = load_config(str(tmp_path / "mkdocs.yml"))
     plugin = config.plugins["toulmin"]
     from_plugin = to_settings(plugin.config, os.path.relpath(config.docs_dir, tmp_path))

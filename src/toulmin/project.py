@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import __version__
 from toulmin import cache as cachefile
 from toulmin.bibliography.bibtex import Bibliography, load_in_background
 from toulmin.findings import ERROR, Finding, sort_findings
@@ -62,9 +61,12 @@ class Project:
     """A site's inputs, loaded once; ``check()`` gives every finding."""
 
     def __init__(self, root: Path, settings: Settings, bib: Bibliography,
-                 documents: list[Document]):
+                 documents: list[Document], stopwords: frozenset[str] | None = None):
         self.root = root
         self.settings = settings
+        #: the site's words that are no surnames (``settings.stopwords``), read once
+        self.stopwords = (read_stopwords(root, settings.stopwords) if stopwords is None
+                          else stopwords)
         self.bib = bib
         self.documents = documents
         self._findings: list[Finding] | None = None
@@ -93,12 +95,13 @@ class Project:
         for p in paths:
             unique.setdefault(os.path.normpath(p), None)
         docs = [d for d in (_read_doc(root, Path(p)) for p in unique) if d is not None]
+        stopwords = read_stopwords(root, settings.stopwords)
         if pending.background:
             # Another process is parsing the reference base: meanwhile, the part of each
             # document's checks that does not need it.
             for doc in docs:
-                doc.scan = _scan_document(doc)
-        return cls(root, settings, pending.result(), docs)
+                doc.scan = _scan_document(doc, stopwords)
+        return cls(root, settings, pending.result(), docs, stopwords)
 
     @property
     def cache_path(self) -> Path:
@@ -124,7 +127,8 @@ class Project:
         stats = self.statistics
         site = registry.SiteContext(self)
         document_checks = [c for c in registry.checks(registry.DOCUMENT) if c.needs_bib]
-        bib_id = _bib_identity(self.bib)
+        # Mentions depend on the stopwords too: results found with others are not reused.
+        bib_id = f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}"
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached_docs, cached_site = _read_check_cache(cache_file, bib_id)
@@ -164,7 +168,7 @@ class Project:
         ``doc.stats``."""
         from toulmin.checks.registry import DocumentContext
 
-        scanned, early = doc.scan or _scan_document(doc)
+        scanned, early = doc.scan or _scan_document(doc, self.stopwords)
         doc.scan = None
         seen: dict[str, None] = {}
         for c in (*scanned.citations.citations, *scanned.citations.nested):
@@ -237,7 +241,7 @@ class Project:
         if self._suffixes is None:
             keys = self.cited_keys()
             h = hashlib.blake2b(digest_size=16)
-            h.update(f"{__version__}\0{self.bib.digest}\0{chr(0).join(keys)}".encode())
+            h.update(f"{cachefile.code_digest()}\0{self.bib.digest}\0{chr(0).join(keys)}".encode())
             ident = h.hexdigest()
             cache_file = self.cache_path / "suffixes.marshal"
             found = cachefile.read(cache_file) if self.bib.digest else None
@@ -262,18 +266,34 @@ class Project:
         return out
 
 
-def _scan_document(doc: Document) -> tuple:
+def _scan_document(doc: Document, stopwords: frozenset[str]) -> tuple:
     """What of a document's check needs no reference base: its scan, and the findings of
     the document checks that read only the scan (``needs_bib=False``)."""
     from toulmin.checks import registry
 
-    scanned = registry.scan_document(doc.text)
+    scanned = registry.scan_document(doc.text, stopwords)
     ctx = registry.DocumentContext(doc, scanned)
     early: list[Finding] = []
     for chk in registry.checks(registry.DOCUMENT):
         if not chk.needs_bib:
             early.extend(chk.function(ctx))
     return scanned, early
+
+
+def read_stopwords(root: Path, name: str) -> frozenset[str]:
+    """The words of the stopwords file ``name`` (relative to ``root``; empty: none).
+
+    One word a line; a ``#`` starts a comment; blank lines are skipped. A missing file is
+    an error (``FileNotFoundError``): the site's checks would change without it; so is a
+    file outside the site, even through a symlink (``ValueError``).
+    """
+    if not name:
+        return frozenset()
+    path = (Path(root) / name).resolve()
+    if not path.is_relative_to(Path(root).resolve()):
+        raise ValueError(f"stopwords file outside the site: {name}")
+    text = path.read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
 def file_key(path: str | os.PathLike) -> str:
@@ -311,10 +331,17 @@ def _markdown_files(folder: Path) -> Iterable[Path]:
 
 def _bib_identity(bib: Bibliography) -> str:
     h = hashlib.blake2b(digest_size=16)
-    h.update(__version__.encode())
+    h.update(cachefile.code_digest().encode())  # a code edit or upgrade: every result anew
     for key, (year, names, doi, *_) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
     return h.hexdigest()
+
+
+def _words_identity(words: frozenset[str]) -> str:
+    """A hash of a set of words, whatever their order ("none" for no words)."""
+    if not words:
+        return "none"
+    return hashlib.blake2b("\n".join(sorted(words)).encode(), digest_size=16).hexdigest()
 
 
 def _stats_identity(stats) -> str:

@@ -53,6 +53,8 @@ class Settings:
     vendor_dir: str = _option("assets/vendor", "vendored libraries, relative to docs_dir "
                               "(their Markdown notes are not pages)")
     references_title: str = _option("References", "heading of each page's reference list")
+    stopwords: str = _option("", "a text file of the site's capitalised words that are no "
+                             "surnames (one a line, # comments), for the mention check")
     enabled: bool = _option(True, "false: the plugin does nothing")
 
     @property

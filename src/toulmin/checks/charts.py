@@ -82,9 +82,9 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
 def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
                        charts_dir: str = CHARTS_DIR) -> list[Finding]:
     """CHA001 for each image of ``text`` that points into charts_dir at a missing file."""
-    from toulmin.scan import citations as cite
+    from toulmin.scan.masking import mask_code
 
-    code_masked = cite._mask_code_spans(cite._mask_blocks(text))
+    code_masked = mask_code(text)
     out = []
     base = Path(abs_path).parent
     pattern = image_pattern(posixpath.basename(posixpath.normpath(charts_dir)))

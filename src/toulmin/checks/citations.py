@@ -32,7 +32,10 @@ from toulmin.bibliography.bibtex import Bibliography, Name, Reference
 from toulmin.checks.registry import DocumentContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
-from toulmin.scan.citations import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
+from toulmin.scan.citations import locator_kind
+from toulmin.scan.document import Scan, scan
+from toulmin.scan.mentions import Mention, looks_like_surname
+from toulmin.scan.quotations import Quotation
 from toulmin.style import apa
 
 __all__ = ["QUOTE_LOCATORS", "check_markdown"]

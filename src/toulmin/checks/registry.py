@@ -53,12 +53,13 @@ class DocumentScan:
     stat_refs: list
 
 
-def scan_document(text: str) -> DocumentScan:
-    """Scan ``text`` once for every document check."""
-    from toulmin.scan import citations as cite
+def scan_document(text: str, stopwords: frozenset[str] = frozenset()) -> DocumentScan:
+    """Scan ``text`` once for every document check (``stopwords``: the site's capitalised
+    words that are no surnames)."""
+    from toulmin.scan.document import scan
     from toulmin.scan.statrefs import find_stat_refs
 
-    scanned = cite.scan(text)
+    scanned = scan(text, stopwords)
     return DocumentScan(scanned, find_stat_refs(text, scanned.masked))
 
 

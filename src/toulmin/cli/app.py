@@ -203,6 +203,11 @@ def _check_once(args: argparse.Namespace) -> int:
                                  f"reference base not found in {root}").format(),
               file=sys.stderr)
         return 2
+    if settings.stopwords and not (root / settings.stopwords).is_file():
+        print(RULES["CLI003"].at(settings.stopwords, 1, 1,
+                                 f"stopwords file not found in {root}").format(),
+              file=sys.stderr)
+        return 2
     project = Project.load(root, settings)
     findings = project.check()
     if only is not None:

@@ -45,7 +45,7 @@ class Written:
 def find_stat_refs(text: str, masked: str | None = None) -> list[StatRef]:
     """Every ``[...]{stat=name}`` outside code, with 1-based line and column."""
     if masked is None:
-        from toulmin.scan.citations import mask_markdown
+        from toulmin.scan.masking import mask_markdown
 
         masked = mask_markdown(text)
     if "stat" not in masked:

@@ -84,6 +84,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                                                os.path.relpath(config.docs_dir, self.root))
         if not (self.root / settings.bibliography).is_file():
             raise PluginError(f"toulmin: reference base not found: {settings.bibliography}")
+        if settings.stopwords and not (self.root / settings.stopwords).is_file():
+            raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
         self.project = Project.load(self.root, settings)
         findings = self.project.check()
         errors = [f for f in findings if f.is_error]
