@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 
 from toulmin.bibliography import bibtex as bib
-from toulmin.bibliography import lock
+from toulmin.bibliography import loading, lock
+from toulmin.bibliography.model import Reference
 from toulmin.checks.lock import check_lock, is_marked, lock_status
 from toulmin.registries import client as registry
 from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
@@ -229,7 +230,7 @@ def _bib(tmp_path: Path, *keys: str) -> Path:
     return path
 
 
-def _ref(key: str) -> bib.Reference:
+def _ref(key: str) -> Reference:
     return bib.parse_string(ENTRIES[key]).entries[key]
 
 
@@ -376,7 +377,7 @@ def test_doi_search_proposes_without_writing(server, tmp_path):
     with out.open("w") as fh:
         registry.verify_refs(path, tmp_path / "references.lock.json", _config(tmp_path),
                              accept=True, today=TODAY, out=fh, err=fh)
-    ref = bib.load(path).entries["sadasivan2012methylphenidate"]
+    ref = loading.load(path).entries["sadasivan2012methylphenidate"]
     assert ref.doi == PONE
     assert lock.load(tmp_path / "references.lock.json")[ref.key]["verdict"] == "verified"
 
@@ -462,7 +463,7 @@ def _codes(findings) -> list[tuple[str, str, int]]:
 def test_check_lock_codes(server, tmp_path):
     site = _site(tmp_path, "Text [@frank1970structure].\n", "frank1970structure",
                  "truncated2012", "wrongdoi2012")
-    library = bib.load(site / "references.bib", display="references.bib")
+    library = loading.load(site / "references.bib", display="references.bib")
     # no lock: REF001 for each entry with a DOI, at the entry's line
     found = check_lock(library, "references.lock.json", site, set(), [])
     assert [f.code for f in found] == ["REF001"] * 3
@@ -478,7 +479,7 @@ def test_check_lock_codes(server, tmp_path):
     # an edited entry: REF002 (a warning) instead of the stale verdict
     text = (site / "references.bib").read_text().replace("{635--641}", "{635--642}")
     (site / "references.bib").write_text(text)
-    library = bib.load(site / "references.bib", display="references.bib")
+    library = loading.load(site / "references.bib", display="references.bib")
     found = [f for f in check_lock(library, "references.lock.json", site, set(), [])
              if f.code in ("REF001", "REF002")]
     assert [(f.code, f.severity) for f in found] == [("REF002", "warning")]
@@ -494,7 +495,7 @@ def test_retracted_citation_needs_the_marker(server, tmp_path):
             "@sadasivan2012methylphenidate.\n")
     site = _site(tmp_path, post, "sadasivan2012methylphenidate")
     _run_verify(site)
-    library = bib.load(site / "references.bib", display="references.bib")
+    library = loading.load(site / "references.bib", display="references.bib")
     docs = [("posts/p.md", post)]
     found = check_lock(library, "references.lock.json", site,
                        {"sadasivan2012methylphenidate"}, docs)
@@ -636,7 +637,7 @@ def test_add_ref_renders_like_pandoc(added):
                          input=doc, capture_output=True, text=True, check=True, timeout=300)
     theirs = {html.unescape(k): " ".join(html.unescape(_TAG.sub("", v)).split())
               for k, v in _ENTRY.findall(out.stdout)}
-    library = bib.load(path)
+    library = loading.load(path)
     differences = {}
     for a in result:
         mine = " ".join(apa.reference_text(library.entries[a.key]).split())
@@ -651,7 +652,7 @@ def test_add_ref_renders_like_pandoc(added):
 
 
 def test_site_lock_covers_every_doi(tmp_path, run_cli):
-    library = bib.load(ROOT / "references.bib")
+    library = loading.load(ROOT / "references.bib")
     records = lock.load(ROOT / "references.lock.json")
     for key, ref in library.entries.items():
         if ref.doi:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from toulmin import __version__
 from toulmin import cache as cachefile
-from toulmin.bibliography.bibtex import Bibliography, load_in_background
+from toulmin.bibliography.loading import load_in_background
+from toulmin.bibliography.model import Bibliography
 from toulmin.findings import ERROR, WARNING, Finding, sort_findings
 
 CACHE_DIR = ".cache/toulmin"

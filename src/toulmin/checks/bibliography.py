@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from toulmin.bibliography.bibtex import Reference, normalise_doi
+from toulmin.bibliography.model import Reference, normalise_doi
 from toulmin.findings import ERROR, WARNING, Finding
 
 #: Crossref's recommended pattern for modern DOIs, loosened to any visible character in the

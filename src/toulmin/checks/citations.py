@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from toulmin.bibliography.bibtex import Bibliography, Name, Reference
+from toulmin.bibliography.model import Bibliography, Reference
+from toulmin.bibliography.names import Name
 from toulmin.findings import ERROR, WARNING, Finding
 from toulmin.scan.citations import Mention, Quotation, Scan, locator_kind, looks_like_surname, scan
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from toulmin.bibliography import lock
-from toulmin.bibliography.bibtex import normalise_doi
+from toulmin.bibliography.model import normalise_doi
 from toulmin.registries import client as registry
 
 #: CSL (and Crossref works) types to BibTeX types.

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toulmin import __version__
-from toulmin.bibliography.bibtex import Reference, normalise_doi
+from toulmin.bibliography.model import Reference, normalise_doi
 
 CSL_ACCEPT = "application/vnd.citationstyles.csl+json"
 JSON_ACCEPT = "application/json"

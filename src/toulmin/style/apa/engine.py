@@ -57,7 +57,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from toulmin.bibliography.bibtex import Name, Reference, parse_names
+from toulmin.bibliography.model import Reference
+from toulmin.bibliography.names import Name, parse_names
 from toulmin.scan.model import Citation, CiteItem
 
 __all__ = [
