@@ -293,3 +293,23 @@ def test_a_check_gives_the_same_findings_whether_the_bib_loads_beside_it_or_not(
         os.rename(site + "/.cache", site + "/.cache-old")
         assert Project.load(site).check() == found
     """, tmp_path)
+
+
+def test_ties_in_given_names_are_decoded_on_the_fast_path():
+    # "Last, First" with no braces or backslash skips the BibTeX name grammar; the tie
+    # (~) and dashes must still decode as they do in every other field.
+    text = (
+        "@book{tolkien1954fellowship, author = {Tolkien, J.~R.~R. and Lewis, C.~S.},\n"
+        "  title = {The Fellowship of the Ring}, publisher = {Allen \\& Unwin}, year = 1954}\n"
+        "@article{x, author = {Lennard--Jones, J.~E.}, title = {T}, journal = {J}, year = 1924}\n"
+    )
+    b = bib.parse_string(text)
+    tolkien, lewis = b["tolkien1954fellowship"].authors
+    assert (tolkien.family, tolkien.given) == ("Tolkien", "J. R. R.")
+    assert (lewis.family, lewis.given) == ("Lewis", "C. S.")
+    assert b["x"].authors[0].family == "Lennard\u2013Jones" and b["x"].authors[0].given == "J. E."
+    from toulmin.bibliography.names import parse_names, parse_names_bibtex
+
+    for raw in ("Tolkien, J.~R.~R. and Lewis, C.~S.", "Lennard--Jones, J.~E.",
+                "Tolkien, J. R. R."):
+        assert parse_names(raw) == parse_names_bibtex(raw), raw

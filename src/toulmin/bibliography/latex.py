@@ -67,6 +67,8 @@ def _pylatexenc(raw: str) -> str:
 
 
 def _finish(text: str) -> str:
+    if "?`" in text or "!`" in text:  # LaTeX's ligatures for the inverted marks
+        text = text.replace("?`", "\u00bf").replace("!`", "\u00a1")
     if "--" in text:
         text = text.replace("---", "\u2014").replace("--", "\u2013")
     if "``" in text or "''" in text:

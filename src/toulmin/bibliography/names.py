@@ -34,14 +34,14 @@ class Name:
 
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-_WS = re.compile(r"\s+")
 
 
 def parse_names(raw: str) -> tuple[Name, ...]:
     """Split a BibTeX name list ("Last, First and {Org Name} and First von Last").
 
-    The common form, "Last, First" with no braces, particles or LaTeX, is split here; any
-    other goes through bibtexparser's implementation of BibTeX's name grammar.
+    The common form, "Last, First" with no braces, particles or LaTeX commands, is split
+    here (each part still decoded: ties, dashes and quotes); any other goes through
+    bibtexparser's implementation of BibTeX's name grammar. Both give the same names.
     """
     plain = latex.accents_to_unicode(raw)
     if "{" not in plain and "}" not in plain and "\\" not in plain:
@@ -52,7 +52,7 @@ def parse_names(raw: str) -> tuple[Name, ...]:
             if (not comma or "," in first or not last or not last[0].isupper()
                     or any(w[:1].islower() for w in last.split())):
                 break
-            fast.append(Name(family=_WS.sub(" ", last), given=_WS.sub(" ", first)))
+            fast.append(Name(family=latex.decode(last), given=latex.decode(first)))
         else:
             return tuple(fast)
     return parse_names_bibtex(raw)
