@@ -31,8 +31,9 @@ import pytest
 
 from toulmin.bibliography import bibtex as bib
 from toulmin.bibliography import loading, lock
+from toulmin.bibliography.lock import lock_status
 from toulmin.bibliography.model import Reference
-from toulmin.checks.lock import check_lock, is_marked, lock_status
+from toulmin.checks.lock import check_lock, is_marked
 from toulmin.registries import client as registry
 from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
 from toulmin.style import apa
