@@ -171,7 +171,7 @@ class Bibliography:
         return bib
 
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6  # 6: names on the fast path decoded (ties, dashes)
 
 
 _DOI_PREFIXES = re.compile(
