@@ -35,7 +35,7 @@ from toulmin.bibliography.lock import lock_status
 from toulmin.bibliography.model import Reference
 from toulmin.checks.lock import check_lock, is_marked
 from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
-from toulmin.registries.client import Client, Config, retry_after_seconds
+from toulmin.registries.client import Client, Config, FetchError, retry_after_seconds
 from toulmin.registries.crossref import retraction_status
 from toulmin.registries.doiorg import CSL_ACCEPT
 from toulmin.registries.metadata import Metadata
@@ -363,6 +363,19 @@ def test_malformed_json_is_could_not_check(server, tmp_path):
     out = _verify(tmp_path, "frank1970structure")["frank1970structure"]
     assert out.verdict == UNCHECKED
     assert "malformed JSON" in out.error
+
+
+def test_a_response_larger_than_the_bound_is_refused(server, tmp_path, monkeypatch):
+    from toulmin.registries import client as http
+
+    url = f"{server.base}/doi/{SCIENCE}"
+    record = (FIX / "csl-json" / "10.1126_science.169.3946.635.json").read_bytes()
+    assert Client(_config(tmp_path, cache_dir=None)).get(url, CSL_ACCEPT).body == record
+    monkeypatch.setattr(http, "MAX_BODY_BYTES", len(record) // 2)
+    client = Client(_config(tmp_path, cache_dir=None), sleep=lambda s: None)
+    with pytest.raises(FetchError, match="larger than"):
+        client.get(url, CSL_ACCEPT)
+    assert client.requests == 1  # refused, not retried
 
 
 def test_cache_and_refresh(server, tmp_path):

@@ -2,8 +2,9 @@
 
 The standard library's urllib, made polite: a User-Agent with a contact address
 (``TOULMIN_MAILTO``), retries with exponential backoff on 429 and 5xx honouring
-``Retry-After`` (seconds or an HTTP-date), connect/read timeouts, and an on-disk response
-cache (``.cache/toulmin/registry/``, keyed by URL and Accept) that ``refresh`` bypasses.
+``Retry-After`` (seconds or an HTTP-date), connect/read timeouts, a bounded response size
+(``MAX_BODY_BYTES``), and an on-disk response cache (``.cache/toulmin/registry/``, keyed by
+URL and Accept) that ``refresh`` bypasses.
 ``Config`` says where and how to ask: base URLs come from ``TOULMIN_DOI_URL`` and
 ``TOULMIN_CROSSREF_URL``; ``TOULMIN_HTTP_TIMEOUT``, ``TOULMIN_HTTP_BACKOFF`` and
 ``TOULMIN_HTTP_RETRIES`` tune the client.
@@ -33,6 +34,9 @@ DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_MAILTO = "toulmin-maintainers@users.noreply.github.com"
 CACHE_SUBDIR = "registry"
 MAX_WORKERS = 4
+#: The longest response body read: a works record listing thousands of references is
+#: under 2 MB. A longer answer is refused (``FetchError``, not retried), never held whole.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 # =========================================================================== configuration
@@ -191,12 +195,14 @@ class Client:
             self.requests += 1
         try:
             with urllib.request.urlopen(req, timeout=self.config.timeout) as r:
-                body = r.read()
+                body = r.read(MAX_BODY_BYTES + 1)
+                if len(body) > MAX_BODY_BYTES:
+                    raise FetchError(f"{url}: response larger than {MAX_BODY_BYTES} bytes")
                 return Response(r.status, body, r.geturl(),
                                 r.headers.get("Content-Type", ""))
         except urllib.error.HTTPError as exc:
             try:
-                body = exc.read()
+                body = exc.read(MAX_BODY_BYTES)
             except (OSError, ValueError):
                 body = b""
             headers = exc.headers
