@@ -15,7 +15,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from toulmin.bibliography.latex import _pylatexenc, decode
+from toulmin.bibliography.latex import decode, decode_pylatexenc
 
 CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
 FILES = [
@@ -42,7 +42,7 @@ def _fields(name: str):
 
 
 def _oracle(v: str) -> str:
-    return " ".join(_pylatexenc(v).replace("\u00a0", " ").split())
+    return " ".join(decode_pylatexenc(v).replace("\u00a0", " ").split())
 
 
 @pytest.mark.parametrize("name", FILES)
