@@ -47,6 +47,8 @@ def retraction_status(crossref_message: dict | None) -> dict:
 
 @dataclass(slots=True)
 class Proposal:
+    """A DOI proposed for an entry without one: Crossref's best match, with its score."""
+
     key: str
     doi: str
     score: float
