@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from toulmin.bibliography import bibtex as bib
+from toulmin.bibliography.model import Reference
 from toulmin.scan.model import Citation, CiteItem
 from toulmin.style import apa
 
@@ -223,7 +224,7 @@ BIB = r"""
 
 
 @pytest.fixture(scope="module")
-def refs() -> dict[str, bib.Reference]:
+def refs() -> dict[str, Reference]:
     loaded = bib.parse_string(BIB, "test.bib")
     assert len(loaded) == BIB.count("\n@")  # every entry parsed (some break checks on purpose)
     return dict(loaded.entries)

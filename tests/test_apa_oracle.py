@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from toulmin.bibliography import bibtex as bib
+from toulmin.bibliography import loading
 from toulmin.scan.model import Citation, CiteItem
 from toulmin.style import apa
 
@@ -203,7 +203,7 @@ def _check(differences: dict, known: dict, what: str) -> None:
 
 @pytest.mark.parametrize("bib_path", [SITE_BIB, REAL_BIB], ids=["site", "real-world"])
 def test_reference_list_agrees_with_pandoc(bib_path: Path) -> None:
-    refs = bib.load(bib_path).entries
+    refs = loading.load(bib_path).entries
     oracle = _pandoc_entries(bib_path)
     assert set(oracle) == set(refs), "pandoc and toulmin.bibliography.bibtex see different keys"
     suffixes = apa.year_suffixes(refs.values())
@@ -221,7 +221,7 @@ def test_reference_list_agrees_with_pandoc(bib_path: Path) -> None:
 def test_reference_html_agrees_with_pandoc() -> None:
     """Italics, links and escaping of the site's entries, as pandoc writes them (its
     case-protection ``<span>`` elements aside)."""
-    refs = bib.load(SITE_BIB).entries
+    refs = loading.load(SITE_BIB).entries
     suffixes = apa.year_suffixes(refs.values())
     differences = {}
     for key, fragment in _pandoc_entries(SITE_BIB).items():
@@ -235,7 +235,7 @@ def test_reference_html_agrees_with_pandoc() -> None:
 
 
 def test_reference_list_order_agrees_with_pandoc() -> None:
-    refs = bib.load(SITE_BIB).entries
+    refs = loading.load(SITE_BIB).entries
     suffixes = apa.year_suffixes(refs.values())
     theirs = list(_pandoc_entries(SITE_BIB))
     ours = sorted(refs, key=lambda k: apa.sort_key(refs[k], suffixes.get(k, "")))
@@ -297,7 +297,7 @@ def _in_text_cases(keys: list[str]) -> list[str]:
 
 
 def test_in_text_citations_agree_with_pandoc() -> None:
-    refs = bib.load(SITE_BIB).entries
+    refs = loading.load(SITE_BIB).entries
     suffixes = apa.year_suffixes(refs.values())
     cases = _in_text_cases(list(refs))
     body = "\n\n".join(f"X{i}: {md}" for i, md in enumerate(cases))
@@ -336,7 +336,7 @@ def test_suffixes_after_words_agree_with_pandoc(tmp_path: Path) -> None:
     pandoc's citeproc with apa.csl, the oracle, gives "(forthcoming-a)" for a pubstate."""
     bib_path = tmp_path / "suffixes.bib"
     bib_path.write_text(SUFFIX_AFTER_WORD, encoding="utf-8")
-    refs = bib.load(bib_path).entries
+    refs = loading.load(bib_path).entries
     suffixes = apa.year_suffixes(refs.values())
     assert suffixes == {"doe_alpha": "a", "doe_beta": "b", "roe_alpha": "a", "roe_beta": "b"}
     for key, fragment in _pandoc_entries(bib_path).items():

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from toulmin.bibliography import bibtex as biblib
-from toulmin.bibliography.bibtex import Bibliography, Name, Reference
+from toulmin.bibliography import loading
+from toulmin.bibliography.model import Bibliography, Reference
+from toulmin.bibliography.names import Name
 from toulmin.checks import citations as checks
 from toulmin.checks.citations import check_markdown
 from toulmin.findings import ERROR, WARNING
@@ -29,7 +31,7 @@ CODES = [f"CIT00{i}" for i in range(1, 10)]
 
 @pytest.fixture(scope="module")
 def bib() -> Bibliography:
-    loaded = biblib.load(SEEDED / "references.bib")
+    loaded = loading.load(SEEDED / "references.bib")
     assert not loaded.findings
     return loaded
 

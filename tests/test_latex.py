@@ -15,7 +15,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from toulmin.bibliography.latex import _pylatexenc, decode
+from toulmin.bibliography.latex import decode, decode_pylatexenc
 
 CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
 FILES = [
@@ -42,7 +42,7 @@ def _fields(name: str):
 
 
 def _oracle(v: str) -> str:
-    return " ".join(_pylatexenc(v).replace("\u00a0", " ").split())
+    return " ".join(decode_pylatexenc(v).replace("\u00a0", " ").split())
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -78,3 +78,10 @@ def test_fast_decoder_agrees_with_pylatexenc(name):
 )
 def test_common_fields(raw, text):
     assert decode(raw) == text
+
+
+def test_inverted_marks_decode_as_pylatexenc_does():
+    # LaTeX's ligatures ?` and !` are Spanish inverted marks, with or without other LaTeX.
+    for value in ("?`Qu\\'e es la ciencia?", "?`Por qu\u00e9 no?", "!`Viva la ciencia!"):
+        assert decode(value) == _oracle(value), value
+    assert decode("?`Por qu\u00e9 no? Una respuesta") == "\u00bfPor qu\u00e9 no? Una respuesta"

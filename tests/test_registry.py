@@ -30,11 +30,25 @@ from pathlib import Path
 import pytest
 
 from toulmin.bibliography import bibtex as bib
-from toulmin.bibliography import lock
+from toulmin.bibliography import loading, lock
+from toulmin.bibliography.lock import lock_status
+from toulmin.bibliography.model import Reference
 from toulmin.checks.bibliography import check_entries
-from toulmin.checks.lock import check_lock, is_marked, lock_status
-from toulmin.registries import client as registry
+from toulmin.checks.lock import check_lock, is_marked
 from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
+from toulmin.registries.client import Client, Config, FetchError, retry_after_seconds
+from toulmin.registries.crossref import retraction_status
+from toulmin.registries.doiorg import CSL_ACCEPT
+from toulmin.registries.metadata import Metadata
+from toulmin.registries.verify import (
+    MISMATCH,
+    NOT_FOUND,
+    UNCHECKED,
+    VERIFIED,
+    Outcome,
+    verify,
+    verify_refs,
+)
 from toulmin.style import apa
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,11 +191,11 @@ def server(monkeypatch):
     reg.close()
 
 
-def _config(tmp_path: Path, **kw) -> registry.Config:
+def _config(tmp_path: Path, **kw) -> Config:
     kw.setdefault("timeout", 5.0)
     kw.setdefault("backoff", 0.01)
     kw.setdefault("cache_dir", tmp_path / "cache")
-    return registry.Config.from_env(**kw)
+    return Config.from_env(**kw)
 
 
 # --------------------------------------------------------------------------- entries
@@ -230,13 +244,13 @@ def _bib(tmp_path: Path, *keys: str) -> Path:
     return path
 
 
-def _ref(key: str) -> bib.Reference:
+def _ref(key: str) -> Reference:
     return bib.parse_string(ENTRIES[key]).entries[key]
 
 
-def _verify(tmp_path: Path, *keys: str, **kw) -> dict[str, registry.Outcome]:
+def _verify(tmp_path: Path, *keys: str, **kw) -> dict[str, Outcome]:
     refs = [_ref(k) for k in keys]
-    return {o.key: o for o in registry.verify(refs, _config(tmp_path, **kw))}
+    return {o.key: o for o in verify(refs, _config(tmp_path, **kw))}
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -245,26 +259,26 @@ def _verify(tmp_path: Path, *keys: str, **kw) -> dict[str, registry.Outcome]:
 def test_verified_entries(server, tmp_path):
     out = _verify(tmp_path, "frank1970structure", "sadasivan2012methylphenidate")
     frank = out["frank1970structure"]
-    assert frank.verdict == registry.VERIFIED, frank.differences
+    assert frank.verdict == VERIFIED, frank.differences
     pone = out["sadasivan2012methylphenidate"]
-    assert pone.verdict == registry.VERIFIED, pone.differences  # "and others": 6 accepted
+    assert pone.verdict == VERIFIED, pone.differences  # "and others": 6 accepted
     # a correction notice (updated-by, type correction) is an update, not a retraction
     assert pone.retraction["retracted"] is False
     assert pone.retraction["updates"][0]["type"] == "correction"
     # polite client: User-Agent with the contact address, CSL-JSON asked for
     heads = [h for p, h in server.requests if p.startswith("/doi/")]
     assert heads and all("mailto:tests@example.org" in h["User-Agent"] for h in heads)
-    assert all(h["Accept"] == registry.CSL_ACCEPT for h in heads)
+    assert all(h["Accept"] == CSL_ACCEPT for h in heads)
 
 
 def test_truncated_doi_is_not_found(server, tmp_path):
     out = _verify(tmp_path, "truncated2012")["truncated2012"]
-    assert out.verdict == registry.NOT_FOUND
+    assert out.verdict == NOT_FOUND
 
 
 def test_doi_of_another_paper_is_a_mismatch(server, tmp_path):
     out = _verify(tmp_path, "wrongdoi2012")["wrongdoi2012"]
-    assert out.verdict == registry.MISMATCH
+    assert out.verdict == MISMATCH
     fields = {d["field"]: d for d in out.differences}
     assert {"title", "author", "container"} <= set(fields)
     assert fields["title"]["registry"].startswith("Human umbilical cord blood")
@@ -282,37 +296,37 @@ def test_retracted_article_is_flagged(server, tmp_path):
 
 def test_update_direction_and_new_versions(server, tmp_path):
     msg = json.loads((FIX / "crossref-works" / "10.1371_journal.ppat.1008184.json").read_text())
-    status = registry.retraction_status(msg)
+    status = retraction_status(msg)
     assert status["retracted"] is False
     assert [u["type"] for u in status["updates"]] == ["new_version"]
     # update-to sits on the notice: a retraction notice is not itself retracted
     notice = {"message": {"update-to": [{"type": "retraction", "DOI": PONE}]}}
-    assert registry.retraction_status(notice)["retracted"] is False
+    assert retraction_status(notice)["retracted"] is False
 
 
 def test_429_then_success(server, tmp_path):
     server.on("doi", SCIENCE, ("status", 429, {"Retry-After": "0"}), None)
     slept = []
     cfg = _config(tmp_path)
-    client = registry.Client(cfg, sleep=slept.append)
-    out = registry.verify([_ref("frank1970structure")], cfg, client=client)[0]
-    assert out.verdict == registry.VERIFIED
+    client = Client(cfg, sleep=slept.append)
+    out = verify([_ref("frank1970structure")], cfg, client=client)[0]
+    assert out.verdict == VERIFIED
     assert slept == [0.0]  # Retry-After honoured
     assert sum(p.startswith("/doi/") for p, _ in server.requests) == 2
 
 
 def test_retry_after_as_seconds_or_as_an_http_date():
     # RFC 9110, section 10.2.3: "Retry-After: Fri, 31 Dec 1999 23:59:59 GMT" or "120"
-    assert registry.retry_after_seconds("120") == 120.0
-    assert registry.retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT",
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT",
                                         "Fri, 31 Dec 1999 23:58:29 GMT") == 90.0
     # without a Date header the wait is taken from our clock; never negative
-    assert registry.retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT",
+    assert retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT",
                                         now=946684799.0 - 30) == 30.0
-    assert registry.retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT", "garbage",
+    assert retry_after_seconds("Fri, 31 Dec 1999 23:59:59 GMT", "garbage",
                                         now=946684799.0 + 5) == 0.0
-    assert registry.retry_after_seconds("soon") is None
-    assert registry.retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
 
 
 def test_429_with_an_http_date_waits_until_then_capped(server, tmp_path):
@@ -321,9 +335,9 @@ def test_429_with_an_http_date_waits_until_then_capped(server, tmp_path):
               ("status", 429, {"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"}), None)
     slept = []
     cfg = _config(tmp_path)
-    client = registry.Client(cfg, sleep=slept.append)
-    out = registry.verify([_ref("frank1970structure")], cfg, client=client)[0]
-    assert out.verdict == registry.VERIFIED
+    client = Client(cfg, sleep=slept.append)
+    out = verify([_ref("frank1970structure")], cfg, client=client)[0]
+    assert out.verdict == VERIFIED
     assert slept == [0.0, cfg.max_backoff]
 
 
@@ -331,16 +345,16 @@ def test_500_then_success(server, tmp_path):
     server.on("doi", SCIENCE, ("status", 500, {}), None)
     slept = []
     cfg = _config(tmp_path, backoff=0.5)
-    client = registry.Client(cfg, sleep=slept.append)
-    out = registry.verify([_ref("frank1970structure")], cfg, client=client)[0]
-    assert out.verdict == registry.VERIFIED
+    client = Client(cfg, sleep=slept.append)
+    out = verify([_ref("frank1970structure")], cfg, client=client)[0]
+    assert out.verdict == VERIFIED
     assert slept == [0.5]  # exponential backoff, first step
 
 
 def test_timeout_is_could_not_check(server, tmp_path):
     server.on("doi", SCIENCE, ("sleep", 1.5))
     out = _verify(tmp_path, "frank1970structure", timeout=0.3, retries=1)
-    assert out["frank1970structure"].verdict == registry.UNCHECKED
+    assert out["frank1970structure"].verdict == UNCHECKED
     assert "timed out" in out["frank1970structure"].error.lower()
 
 
@@ -348,8 +362,21 @@ def test_malformed_json_is_could_not_check(server, tmp_path):
     body = (FIX / "csl-json" / "10.1126_science.169.3946.635.json").read_bytes()[:300]
     server.on("doi", SCIENCE, ("body", body))
     out = _verify(tmp_path, "frank1970structure")["frank1970structure"]
-    assert out.verdict == registry.UNCHECKED
+    assert out.verdict == UNCHECKED
     assert "malformed JSON" in out.error
+
+
+def test_a_response_larger_than_the_bound_is_refused(server, tmp_path, monkeypatch):
+    from toulmin.registries import client as http
+
+    url = f"{server.base}/doi/{SCIENCE}"
+    record = (FIX / "csl-json" / "10.1126_science.169.3946.635.json").read_bytes()
+    assert Client(_config(tmp_path, cache_dir=None)).get(url, CSL_ACCEPT).body == record
+    monkeypatch.setattr(http, "MAX_BODY_BYTES", len(record) // 2)
+    client = Client(_config(tmp_path, cache_dir=None), sleep=lambda s: None)
+    with pytest.raises(FetchError, match="larger than"):
+        client.get(url, CSL_ACCEPT)
+    assert client.requests == 1  # refused, not retried
 
 
 def test_cache_and_refresh(server, tmp_path):
@@ -369,15 +396,15 @@ def test_doi_search_proposes_without_writing(server, tmp_path):
     before = path.read_bytes()
     out = tmp_path / "out.txt"
     with out.open("w") as fh:
-        code = registry.verify_refs(path, tmp_path / "references.lock.json",
+        code = verify_refs(path, tmp_path / "references.lock.json",
                                     _config(tmp_path), today=TODAY, out=fh, err=fh)
     assert code == 0
     assert f"proposed doi {PONE}" in out.read_text()
     assert path.read_bytes() == before
     with out.open("w") as fh:
-        registry.verify_refs(path, tmp_path / "references.lock.json", _config(tmp_path),
+        verify_refs(path, tmp_path / "references.lock.json", _config(tmp_path),
                              accept=True, today=TODAY, out=fh, err=fh)
-    ref = bib.load(path).entries["sadasivan2012methylphenidate"]
+    ref = loading.load(path).entries["sadasivan2012methylphenidate"]
     assert ref.doi == PONE
     assert lock.load(tmp_path / "references.lock.json")[ref.key]["verdict"] == "verified"
 
@@ -387,7 +414,7 @@ def test_doi_search_proposes_without_writing(server, tmp_path):
 
 def _run_verify(tmp_path: Path, today: str = TODAY, **kw) -> int:
     with open(os.devnull, "w") as null:
-        return registry.verify_refs(tmp_path / "references.bib",
+        return verify_refs(tmp_path / "references.bib",
                                     tmp_path / "references.lock.json", _config(tmp_path, **kw),
                                     today=today, out=null, err=null)
 
@@ -463,7 +490,7 @@ def _codes(findings) -> list[tuple[str, str, int]]:
 def test_check_lock_codes(server, tmp_path):
     site = _site(tmp_path, "Text [@frank1970structure].\n", "frank1970structure",
                  "truncated2012", "wrongdoi2012")
-    library = bib.load(site / "references.bib", display="references.bib")
+    library = loading.load(site / "references.bib", display="references.bib")
     # no lock: REF001 for each entry with a DOI, at the entry's line
     found = check_lock(library, "references.lock.json", site, set(), [])
     assert [f.code for f in found] == ["REF001"] * 3
@@ -479,7 +506,7 @@ def test_check_lock_codes(server, tmp_path):
     # an edited entry: REF002 (a warning) instead of the stale verdict
     text = (site / "references.bib").read_text().replace("{635--641}", "{635--642}")
     (site / "references.bib").write_text(text)
-    library = bib.load(site / "references.bib", display="references.bib")
+    library = loading.load(site / "references.bib", display="references.bib")
     found = [f for f in check_lock(library, "references.lock.json", site, set(), [])
              if f.code in ("REF001", "REF002")]
     assert [(f.code, f.severity) for f in found] == [("REF002", "warning")]
@@ -495,7 +522,7 @@ def test_retracted_citation_needs_the_marker(server, tmp_path):
             "@sadasivan2012methylphenidate.\n")
     site = _site(tmp_path, post, "sadasivan2012methylphenidate")
     _run_verify(site)
-    library = bib.load(site / "references.bib", display="references.bib")
+    library = loading.load(site / "references.bib", display="references.bib")
     docs = [("posts/p.md", post)]
     found = check_lock(library, "references.lock.json", site,
                        {"sadasivan2012methylphenidate"}, docs)
@@ -626,7 +653,7 @@ def test_title_protection_and_keys():
     assert protect_title("Lessons from IAPT: a McDonald study of DNA") == \
         "Lessons from {IAPT}: a {McDonald} study of {DNA}"
     assert protect_title("R&D in 5% of cases") == r"{R\&D} in 5\% of cases"
-    meta = registry.Metadata(title="The Émigré Study", years=["2020"],
+    meta = Metadata(title="The Émigré Study", years=["2020"],
                              authors=[{"family": "Žižek", "given": "S."}])
     assert make_key(meta, set()) == "zizek2020emigre"
     assert make_key(meta, {"zizek2020emigre"}) == "zizek2020emigrea"
@@ -656,7 +683,7 @@ def test_add_ref_renders_like_pandoc(added):
                          input=doc, capture_output=True, text=True, check=True, timeout=300)
     theirs = {html.unescape(k): " ".join(html.unescape(_TAG.sub("", v)).split())
               for k, v in _ENTRY.findall(out.stdout)}
-    library = bib.load(path)
+    library = loading.load(path)
     differences = {}
     for a in result:
         mine = " ".join(apa.reference_text(library.entries[a.key]).split())
@@ -671,7 +698,7 @@ def test_add_ref_renders_like_pandoc(added):
 
 
 def test_site_lock_covers_every_doi(tmp_path, run_cli):
-    library = bib.load(ROOT / "references.bib")
+    library = loading.load(ROOT / "references.bib")
     records = lock.load(ROOT / "references.lock.json")
     for key, ref in library.entries.items():
         if ref.doi:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from toulmin.bibliography import bibtex
+from toulmin.bibliography import loading
+from toulmin.bibliography.model import Reference
 from toulmin.checks import registry
 from toulmin.cli.explain import marked_block
 from toulmin.findings import ERROR, WARNING, Finding
@@ -148,14 +149,14 @@ def _site(tmp_path: Path) -> Path:
 def test_entry_rules_run_as_a_site_check_and_are_cached(tmp_path, monkeypatch):
     site = _site(tmp_path)
     # the loader gives parse findings only: the entry rules are a check
-    assert bibtex.load(site / "references.bib").findings == []
+    assert loading.load(site / "references.bib").findings == []
     cold = Project.load(site).check()
     assert {"BIB003", "BIB004"} <= {f.code for f in cold}
 
     def no_decoding(rec):
         raise AssertionError("a warm check must decode no entry")
 
-    monkeypatch.setattr(bibtex.Reference, "from_record", staticmethod(no_decoding))
+    monkeypatch.setattr(Reference, "from_record", staticmethod(no_decoding))
     assert Project.load(site).check() == cold
 
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toulmin import cache as cachefile
-from toulmin.bibliography.bibtex import Bibliography, load_in_background
+from toulmin.bibliography.loading import load_in_background
+from toulmin.bibliography.model import Bibliography
 from toulmin.findings import ERROR, Finding, sort_findings
 from toulmin.settings import Settings
 

@@ -54,7 +54,8 @@ def _accent(m: re.Match) -> str:
     return unicodedata.normalize("NFC", base + ACCENTS[m.group(1)])
 
 
-def _pylatexenc(raw: str) -> str:
+def decode_pylatexenc(raw: str) -> str:
+    """The reference decoder, pylatexenc (slow); the text without braces if it fails."""
     global _converter
     if _converter is None:
         from pylatexenc.latex2text import LatexNodes2Text
@@ -67,6 +68,8 @@ def _pylatexenc(raw: str) -> str:
 
 
 def _finish(text: str) -> str:
+    if "?`" in text or "!`" in text:  # LaTeX's ligatures for the inverted marks
+        text = text.replace("?`", "\u00bf").replace("!`", "\u00a1")
     if "--" in text:
         text = text.replace("---", "\u2014").replace("--", "\u2013")
     if "``" in text or "''" in text:
@@ -102,7 +105,7 @@ def decode(raw: str) -> str:
     text = _SYMBOL.sub(lambda m: SYMBOLS[m.group(1)], text)
     text = _TEXTCMD.sub("", text)
     if "\\" in text or "$" in text:
-        return _WS.sub(" ", _pylatexenc(raw).replace("\u00a0", " ")).strip()
+        return _WS.sub(" ", decode_pylatexenc(raw).replace("\u00a0", " ")).strip()
     text = _finish(text.replace("{", "").replace("}", ""))
     if "\x00" in text:
         text = re.sub("\x00(\\d+)\x01", lambda m: chr(int(m.group(1))), text)

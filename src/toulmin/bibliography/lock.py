@@ -27,6 +27,9 @@ says why) or ``unverified`` (recorded offline). A record made offline has
 was verified. ``checked`` keeps its old date when nothing
 else in the record changed, so rerunning on unchanged entries rewrites identical bytes.
 Writes go to a temporary file first and replace the lock in one ``os.replace``.
+
+Readers that only look records up (the renderer marking retracted works, the tests) use
+``lock_status`` and ``retracted_keys``, which keep the file read until it changes (mtime).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pathlib import Path
 
 FORMAT = 1
 LOCK_NAME = "references.lock.json"
+_STATUS_CACHE: dict[tuple[str, float], dict[str, dict]] = {}
 
 
 class LockError(Exception):
@@ -122,3 +126,35 @@ def keep_date(new: dict, old: dict | None) -> dict:
         if a == b:
             return {**new, "checked": old["checked"]}
     return new
+
+
+def lock_status(key: str, root: str | os.PathLike = ".",
+                lock_path_rel: str = LOCK_NAME) -> dict | None:
+    """The lock record of ``key`` (verdict, retracted, notice...), or None; cached by mtime."""
+    rec = _lock_records(root, lock_path_rel).get(key)
+    return dict(rec) if rec is not None else None
+
+
+def retracted_keys(root: str | os.PathLike = ".",
+                   lock_path_rel: str = LOCK_NAME) -> frozenset[str]:
+    """The keys the lock records as retracted."""
+    return frozenset(k for k, rec in _lock_records(root, lock_path_rel).items()
+                     if rec.get("retracted"))
+
+
+def _lock_records(root: str | os.PathLike, lock_path_rel: str) -> dict[str, dict]:
+    path = Path(root) / lock_path_rel
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return {}
+    ident = (str(path.resolve()), mtime)
+    records = _STATUS_CACHE.get(ident)
+    if records is None:
+        try:
+            records = load(path)
+        except LockError:
+            records = {}
+        _STATUS_CACHE.clear()
+        _STATUS_CACHE[ident] = records
+    return records

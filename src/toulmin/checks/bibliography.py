@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from toulmin.bibliography.bibtex import Reference, normalise_doi
+from toulmin.bibliography.model import Reference, normalise_doi
 from toulmin.checks.registry import SiteContext, check
 from toulmin.findings import WARNING, Finding
 from toulmin.rules import RULES

@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from toulmin.bibliography.bibtex import Bibliography, Name, Reference
+from toulmin.bibliography.model import Bibliography, Reference
+from toulmin.bibliography.names import Name
 from toulmin.checks.registry import DocumentContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES

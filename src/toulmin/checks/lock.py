@@ -34,7 +34,6 @@ from toulmin.findings import Finding
 from toulmin.rules import RULES
 
 _MARK = re.compile(r"\bretracted\b", re.IGNORECASE)
-_STATUS_CACHE: dict[tuple[str, float], dict[str, dict]] = {}
 
 
 def is_marked(item) -> bool:
@@ -139,35 +138,3 @@ def _retraction_findings(retracted: dict[str, dict],
                     f"cite it as [@{item.key}, retracted] if you mean to cite the "
                     "retracted work, or cite another source"))
     return out
-
-
-def lock_status(key: str, root: str | os.PathLike = ".",
-                lock_path_rel: str = lock.LOCK_NAME) -> dict | None:
-    """The lock record of ``key`` (verdict, retracted, notice...), or None; cached by mtime."""
-    rec = _lock_records(root, lock_path_rel).get(key)
-    return dict(rec) if rec is not None else None
-
-
-def retracted_keys(root: str | os.PathLike = ".",
-                   lock_path_rel: str = lock.LOCK_NAME) -> frozenset[str]:
-    """The keys the lock records as retracted."""
-    return frozenset(k for k, rec in _lock_records(root, lock_path_rel).items()
-                     if rec.get("retracted"))
-
-
-def _lock_records(root: str | os.PathLike, lock_path_rel: str) -> dict[str, dict]:
-    path = Path(root) / lock_path_rel
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        return {}
-    ident = (str(path.resolve()), mtime)
-    records = _STATUS_CACHE.get(ident)
-    if records is None:
-        try:
-            records = lock.load(path)
-        except lock.LockError:
-            records = {}
-        _STATUS_CACHE.clear()
-        _STATUS_CACHE[ident] = records
-    return records

@@ -287,7 +287,7 @@ def _registry_setup(root: Path, args: argparse.Namespace):
 
 
 def cmd_verify_refs(args: argparse.Namespace) -> int:
-    from toulmin.registries.client import verify_refs
+    from toulmin.registries.verify import verify_refs
 
     root = Path(args.path).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)

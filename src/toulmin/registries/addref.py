@@ -18,8 +18,19 @@ from datetime import date
 from pathlib import Path
 
 from toulmin.bibliography import lock
-from toulmin.bibliography.bibtex import normalise_doi
-from toulmin.registries import client as registry
+from toulmin.bibliography.model import normalise_doi
+from toulmin.registries.client import Client, Config
+from toulmin.registries.comparison import compare
+from toulmin.registries.crossref import retraction_status
+from toulmin.registries.metadata import Metadata
+from toulmin.registries.verify import (
+    MISMATCH,
+    NOT_FOUND,
+    VERIFIED,
+    Outcome,
+    fetch_metadata,
+    record_for,
+)
 
 #: CSL (and Crossref works) types to BibTeX types.
 TYPE_MAP = {
@@ -58,7 +69,7 @@ class Added:
     key: str
     doi: str
     text: str
-    outcome: registry.Outcome
+    outcome: Outcome
 
 
 def ascii_fold(text: str) -> str:
@@ -68,7 +79,7 @@ def ascii_fold(text: str) -> str:
     return text.encode("ascii", "ignore").decode()
 
 
-def make_key(meta: registry.Metadata, taken: set[str]) -> str:
+def make_key(meta: Metadata, taken: set[str]) -> str:
     first = meta.authors[0] if meta.authors else (meta.editors[0] if meta.editors else {})
     surname = first.get("family") or first.get("literal") or "anon"
     surname = re.sub(r"[^a-z]", "", ascii_fold(surname).lower()) or "anon"
@@ -179,7 +190,7 @@ def _names(people: list[dict]) -> str:
     return " and ".join(_name(p) for p in people)
 
 
-def _institution(meta: registry.Metadata) -> str:
+def _institution(meta: Metadata) -> str:
     inst = meta.raw.get("institution")
     if isinstance(inst, list) and inst and isinstance(inst[0], dict):
         return str(inst[0].get("name") or "")
@@ -188,7 +199,7 @@ def _institution(meta: registry.Metadata) -> str:
     return meta.publisher
 
 
-def make_entry(key: str, meta: registry.Metadata, doi: str) -> str:
+def make_entry(key: str, meta: Metadata, doi: str) -> str:
     """The BibTeX text of one entry, fields aligned, no trailing newline."""
     btype = TYPE_MAP.get(meta.type) or ("article" if meta.container and meta.volume
                                         else "misc")
@@ -262,14 +273,14 @@ def append_entries(bib_path: Path, entries: list[str]) -> None:
             tmp.unlink()
 
 
-def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: registry.Config,
-             today: str | None = None, client: registry.Client | None = None
+def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
+             today: str | None = None, client: Client | None = None
              ) -> tuple[list[Added], list[str]]:
     """Fetch, build and append entries for ``dois``; returns (added, problems)."""
     from toulmin.bibliography import bibtex as bibmod
 
     today = today or date.today().isoformat()
-    client = client or registry.Client(config)
+    client = client or Client(config)
     existing = bibmod.parse_string(bib_path.read_text(encoding="utf-8")
                                    if bib_path.exists() else "", str(bib_path))
     taken = set(existing.entries.keys())
@@ -283,8 +294,8 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: registry.
         if doi.lower() in known:
             problems.append(f"{doi}: already in {bib_path.name} as '{known[doi.lower()]}'")
             continue
-        status, meta, crossref, error = registry.fetch_metadata(client, doi)
-        if status == registry.NOT_FOUND:
+        status, meta, crossref, error = fetch_metadata(client, doi)
+        if status == NOT_FOUND:
             problems.append(f"{doi}: not found (the DOI is not registered)")
             continue
         if meta is None:
@@ -297,10 +308,10 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: registry.
         if ref is None:
             problems.append(f"{doi}: the generated entry does not parse")
             continue
-        diffs = registry.compare(ref, meta)
-        outcome = registry.Outcome(key, doi, registry.MISMATCH if diffs else registry.VERIFIED,
-                                   diffs, registry.retraction_status(crossref), metadata=meta,
-                                   registry_doi=meta.doi)
+        diffs = compare(ref, meta)
+        outcome = Outcome(key, doi, MISMATCH if diffs else VERIFIED,
+                          diffs, retraction_status(crossref), metadata=meta,
+                          registry_doi=meta.doi)
         taken.add(key)
         known[doi.lower()] = key
         added.append(Added(key, doi, text, outcome))
@@ -313,7 +324,7 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: registry.
             records = {}
         for a in added:
             ref = fresh.entries[a.key]
-            records[a.key] = registry.record_for(a.outcome, ref.hash, today, None)
+            records[a.key] = record_for(a.outcome, ref.hash, today, None)
         lock.write(lock_path, records)
     return added, problems
 

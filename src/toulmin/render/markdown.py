@@ -328,7 +328,7 @@ class ToulminExtension(Extension):
         """Whether the registry lock records ``key`` as retracted (read once per build,
         never fetched)."""
         if self._retracted is None:
-            from toulmin.checks.lock import retracted_keys
+            from toulmin.bibliography.lock import retracted_keys
 
             self._retracted = retracted_keys(self.project.root)
         return key in self._retracted

@@ -1,0 +1,105 @@
+"""The registry's view of a work: ``Metadata``, read from CSL-JSON or a Crossref message.
+
+Registry answers are third-party data: every field is checked for its type and taken as
+text, a missing or odd one as empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from toulmin.bibliography.model import normalise_doi
+from toulmin.registries.client import FetchError
+
+
+@dataclass(slots=True)
+class Metadata:
+    """The registry's view of a work, from CSL-JSON or a Crossref works message."""
+
+    doi: str = ""
+    type: str = ""
+    title: str = ""
+    subtitle: str = ""
+    container: str = ""
+    authors: list[dict] = field(default_factory=list)
+    editors: list[dict] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    publisher: str = ""
+    volume: str = ""
+    issue: str = ""
+    page: str = ""
+    isbn: str = ""
+    raw: dict = field(default_factory=dict)
+
+    @property
+    def year(self) -> str:
+        return self.years[0] if self.years else ""
+
+
+def _first(value) -> str:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _date_year(value) -> str:
+    if isinstance(value, dict):
+        parts = value.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            y = parts[0][0]
+            if isinstance(y, int | str) and str(y).strip().isdigit():
+                return str(y).strip()
+        raw = value.get("raw") or value.get("literal")
+        if isinstance(raw, str):
+            m = re.search(r"\b(1[5-9]\d\d|2\d\d\d)\b", raw)
+            if m:
+                return m.group(1)
+    return ""
+
+
+def _people(value) -> list[dict]:
+    out = []
+    for p in value if isinstance(value, list) else []:
+        if not isinstance(p, dict):
+            continue
+        fam = (p.get("family") or "").strip()
+        if fam:
+            out.append({"family": fam, "given": (p.get("given") or "").strip(),
+                        "particle": (p.get("non-dropping-particle") or "").strip(),
+                        "suffix": (p.get("suffix") or "").strip()})
+        elif p.get("literal") or p.get("name"):
+            out.append({"literal": (p.get("literal") or p.get("name")).strip()})
+    return out
+
+
+def parse_metadata(record: dict) -> Metadata:
+    """CSL-JSON (string titles) or a Crossref works message (list titles) to ``Metadata``."""
+    if not isinstance(record, dict):
+        raise FetchError("the record is not a JSON object")
+    if isinstance(record.get("message"), dict):
+        record = record["message"]
+    years: list[str] = []
+    for key in ("issued", "published-online", "published-print", "published", "created"):
+        if key == "created" and years:
+            break
+        y = _date_year(record.get(key))
+        if y and y not in years:
+            years.append(y)
+    isbn = record.get("ISBN")
+    return Metadata(
+        doi=normalise_doi(str(record.get("DOI") or "")),
+        type=str(record.get("type") or ""),
+        title=_first(record.get("title")),
+        subtitle=_first(record.get("subtitle")),
+        container=_first(record.get("container-title")),
+        authors=_people(record.get("author")),
+        editors=_people(record.get("editor")),
+        years=years,
+        publisher=_first(record.get("publisher")),
+        volume=str(record.get("volume") or ""),
+        issue=str(record.get("issue") or ""),
+        page=str(record.get("page") or record.get("article-number") or ""),
+        isbn=_first(isbn) if isbn else "",
+        raw=record,
+    )
