@@ -5,7 +5,7 @@ Every expected string comes from one of two sources, named in a comment beside i
 * "APA 7 §N": an example printed in the *Publication Manual of the American Psychological
   Association* (7th ed., 2020), the BibTeX entry being that example's work;
 * "pandoc": the output of pandoc 3.9's citeproc with ``tests/fixtures/csl/apa.csl`` (APA
-  7th edition) for the same BibTeX, the oracle of ``tests/test_apa_oracle.py``. In HTML,
+  7th edition) for the same BibTeX, the oracle of ``tests/engine/test_apa_oracle.py``. In HTML,
   pandoc's case-protection ``<span>`` elements are left out and quotation marks in text are
   escaped (``&quot;``) as ``html.escape`` does.
 

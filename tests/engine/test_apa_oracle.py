@@ -28,7 +28,7 @@ from toulmin.style import apa
 
 pytestmark = pytest.mark.oracle
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CSL = ROOT / "tests" / "fixtures" / "csl" / "apa.csl"
 SITE_BIB = ROOT / "references.bib"
 REAL_BIB = (

@@ -23,7 +23,7 @@ from toulmin.cli import new as newpost
 from toulmin.cli import watch
 from toulmin.findings import ERROR, WARNING, Finding
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 # -- toulmin new ----------------------------------------------------------------------------

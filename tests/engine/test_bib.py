@@ -15,7 +15,7 @@ import pytest
 
 from toulmin.bibliography import bibtex as bib
 
-CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bib-corpus"
 SURVEY = json.loads((CORPUS / "survey_bibtexparser-2.1.0.json").read_text())["files"]
 
 
@@ -120,7 +120,7 @@ def test_names_are_split_with_particles_suffixes_and_organisations():
 
 
 def test_site_reference_base_is_clean():
-    b = bib.load(Path(__file__).parent.parent / "references.bib")
+    b = bib.load(Path(__file__).resolve().parents[2] / "references.bib")
     assert len(b) >= 25
     assert b.findings == []
     assert b["lakens2013effect"].authors[0].given == "Daniël"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: the charts defined in scripts/charts.py
 CHARTS = ("pre_post_effect_by_therapy", "provider_funnel_plot", "recovery_by_denominator",
           "referral_funnel")
 #: every chart of the site (other scripts define charts too)
 ALL_CHARTS = tuple(sorted(p.name.removesuffix(".vl.json") for p in
-                          (Path(__file__).resolve().parent.parent / "charts").glob("*.vl.json")))
+                          (Path(__file__).resolve().parents[2] / "charts").glob("*.vl.json")))
 
 
 def _set_cell(csv: Path, row_prefix: str, column: str, value: str) -> str:

@@ -20,7 +20,7 @@ from toulmin.checks import citations as checks
 from toulmin.checks.citations import check_markdown
 from toulmin.findings import ERROR, WARNING
 
-SEEDED = Path(__file__).parent / "fixtures" / "seeded"
+SEEDED = Path(__file__).resolve().parents[1] / "fixtures" / "seeded"
 CODES = [f"CIT00{i}" for i in range(1, 10)]
 
 

@@ -24,7 +24,7 @@ import pytest
 from toulmin.definitions import datapackage as data
 from toulmin.definitions.datapackage import DataPackage, DataPackageError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 NT = "data/nhs-talking-therapies"
 DP = "data/datapackage.yaml"

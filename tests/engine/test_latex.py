@@ -17,7 +17,7 @@ import pytest
 
 from toulmin.bibliography.latex import _pylatexenc, decode
 
-CORPUS = Path(__file__).parent / "fixtures" / "bib-corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bib-corpus"
 FILES = [
     "biber/tugboat.bib",
     "zotero-bbt-import/Unabbreviate on import #1436-3.bib",

@@ -36,9 +36,9 @@ from toulmin.registries import client as registry
 from toulmin.registries.addref import add_refs, make_entry, make_key, protect_title
 from toulmin.style import apa
 
-ROOT = Path(__file__).resolve().parents[1]
-FIX = Path(__file__).resolve().parent / "fixtures" / "registry"
-CSL = Path(__file__).resolve().parent / "fixtures" / "csl" / "apa.csl"
+ROOT = Path(__file__).resolve().parents[2]
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "registry"
+CSL = Path(__file__).resolve().parents[1] / "fixtures" / "csl" / "apa.csl"
 TODAY = "2026-11-22"
 
 PONE = "10.1371/journal.pone.0033693"

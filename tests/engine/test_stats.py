@@ -14,7 +14,7 @@ from toulmin.project import Project
 from toulmin.render.markdown import ToulminExtension
 from toulmin.scan.statrefs import find_stat_refs, parse_number
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _checked_numbers(root: Path):

@@ -17,7 +17,7 @@ from toulmin.bibliography import bibtex as bib
 from toulmin.scan.citations import find_citations, mask_markdown
 from toulmin.scan.statrefs import find_stat_refs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 POSTS = ROOT / "posts"
 MIN_POSTS = 8
 MIN_WORDS, MAX_WORDS = 600, 1500

@@ -36,7 +36,7 @@ def built(tmp_path_factory) -> Path:
 
 
 def _published_titles() -> set[str]:
-    root = Path(__file__).resolve().parent.parent / "posts"
+    root = Path(__file__).resolve().parents[2] / "posts"
     titles = set()
     for post in root.glob("*.md"):
         text = post.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 
 from toulmin.definitions import effects
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "nhs-talking-therapies"
+DATA = Path(__file__).resolve().parents[2] / "data" / "nhs-talking-therapies"
 
 
 def _rows(name: str) -> list[dict]:

@@ -211,7 +211,7 @@ def test_blog_has_tags_categories_authors_archive_and_reading_time(built):
                    "author/editor", "archive/2026"):
         assert (built / "blog" / folder / "index.html").exists(), folder
     index = (built / "blog" / "index.html").read_text()
-    published = [p for p in (Path(__file__).resolve().parent.parent / "posts").glob("*.md")
+    published = [p for p in (Path(__file__).resolve().parents[2] / "posts").glob("*.md")
                  if not re.search(r"^draft:\s*true", p.read_text(), re.M)]
     assert index.count('class="md-post md-post--excerpt"') == min(len(published), 10)
     assert "min read" in index
@@ -265,7 +265,7 @@ def test_retracted_work_is_badged_in_every_reference_list(tmp_path):
     import json
 
     site = copy_site(tmp_path / "site")
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     lock = json.loads((root / "references.lock.json").read_text())
     lock["entries"]["davis2020engagement"]["retracted"] = True
     (site / "references.lock.json").write_text(json.dumps(lock))
