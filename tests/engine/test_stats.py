@@ -1,4 +1,8 @@
-"""Statistics: every number a post states is recomputed from the data and checked."""
+"""Statistics: every number a post states is recomputed from the data and checked.
+
+On the synthetic minisite (the ``minisite`` fixture): scripts/loans.py and scripts/seasons.py
+define loans.* statistics from data/loans/ (branches, monthly), quoted by its two posts.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,6 @@ import pytest
 from toulmin.project import Project
 from toulmin.render.markdown import ToulminExtension
 from toulmin.scan.statrefs import find_stat_refs, parse_number
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _checked_numbers(root: Path):
     """(path, line, ref) for every statistic written with a value in the site's pages."""
@@ -33,21 +34,12 @@ def _bump_last_digit(written: str, delta: int) -> str:
     return written[:m.start()] + str(digit) + written[m.end():]
 
 
-def test_site_quotes_at_least_three_real_statistics():
-    refs = [r.name for _, r in _checked_numbers(ROOT)]
-    assert len(set(refs)) >= 3
-    for required in ("nhstt.recovery_rate_2024_25", "nhstt.recovered_per_referral_2024_25",
-                     "nhstt.recovered_per_entering_treatment_2025_26",
-                     "nhstt.one_session_share_2025_26"):
-        assert required in refs
-
-
-def test_every_checked_number_fails_when_its_last_digit_changes(site, tmp_path):
-    """Mutation test over the site's own posts: each number, one unit off, fails at its line."""
+def test_every_checked_number_fails_when_its_last_digit_changes(minisite, tmp_path):
+    """Mutation test over the posts: each number, one unit off, fails at its line."""
     cache = str(tmp_path / "cache")
-    numbers = list(_checked_numbers(site))
+    numbers = list(_checked_numbers(minisite))
     assert numbers
-    clean = Project.load(site, _settings(cache))
+    clean = Project.load(minisite, _settings(cache))
     assert not [f for f in clean.check() if f.code.startswith("STA") and f.is_error]
     for path, ref in numbers:
         original = path.read_text()
@@ -56,8 +48,8 @@ def test_every_checked_number_fails_when_its_last_digit_changes(site, tmp_path):
             mutated = (original[:ref.start] + f"[{wrong}]{{stat={ref.name}}}"
                        + original[ref.end:])
             path.write_text(mutated)
-            findings = Project.load(site, _settings(cache)).check()
-            rel = path.relative_to(site).as_posix()
+            findings = Project.load(minisite, _settings(cache)).check()
+            rel = path.relative_to(minisite).as_posix()
             hits = [f for f in findings if f.code == "STA002" and f.path == rel]
             assert [(f.line, f.column) for f in hits] == [(ref.line, ref.column)], (wrong, hits)
             assert wrong in hits[0].message
@@ -70,35 +62,35 @@ def _settings(cache: str):
     return Settings(cache_dir=cache)
 
 
-def test_precision_written_is_the_precision_checked(site, tmp_path):
-    post = sorted((site / "posts").glob("*.md"))[0]
-    post.write_text(post.read_text() + "\nThe rate was [51%]{stat=nhstt.recovery_rate_2024_25}"
-                    " and [50.55%]{stat=nhstt.recovery_rate_2024_25} [@clark2018transparency].\n")
-    findings = Project.load(site, _settings(str(tmp_path / "c"))).check()
+def test_precision_written_is_the_precision_checked(minisite, tmp_path):
+    post = sorted((minisite / "posts").glob("*.md"))[0]
+    post.write_text(post.read_text() + "\nThe rate was [22%]{stat=loans.renewal_rate_2024_25}"
+                    " and [21.82%]{stat=loans.renewal_rate_2024_25} [@riverside_loans].\n")
+    findings = Project.load(minisite, _settings(str(tmp_path / "c"))).check()
     assert not [f for f in findings if f.code.startswith("STA") and f.is_error]
-    post.write_text(post.read_text().replace("[51%]", "[50%]"))
-    findings = Project.load(site, _settings(str(tmp_path / "c"))).check()
+    post.write_text(post.read_text().replace("[22%]", "[21%]"))
+    findings = Project.load(minisite, _settings(str(tmp_path / "c"))).check()
     (hit,) = [f for f in findings if f.code == "STA002"]
-    assert "51%" in hit.message
+    assert "22%" in hit.message
 
 
-def test_unknown_statistic_suggests_the_nearest(site, run_cli):
-    post = sorted((site / "posts").glob("*.md"))[0]
-    post.write_text(post.read_text() + "\nIt was [50.5%]{stat=nhstt.recovery_rate_2024_26}.\n")
-    code, out, _ = run_cli("check", site)
+def test_unknown_statistic_suggests_the_nearest(minisite, run_cli):
+    post = sorted((minisite / "posts").glob("*.md"))[0]
+    post.write_text(post.read_text() + "\nIt was [21.8%]{stat=loans.renewal_rate_2024_26}.\n")
+    code, out, _ = run_cli("check", minisite)
     assert code == 1
     (line,) = [ln for ln in out.splitlines() if " STA001 " in ln]
-    assert "did you mean 'nhstt.recovery_rate_2024_25'" in line
+    assert "did you mean 'loans.renewal_rate_2024_25'" in line
 
 
-def test_empty_brackets_are_filled_with_the_value(site):
-    project = Project.load(site)
+def test_empty_brackets_are_filled_with_the_value(minisite):
+    project = Project.load(minisite)
     project.check()
     html = markdown.markdown(
-        "Recovery was []{stat=nhstt.recovery_rate_2024_25} [@clark2018transparency].",
+        "Renewals came to []{stat=loans.renewal_rate_2024_25} [@riverside_loans].",
         extensions=[ToulminExtension(project=project)])
     assert re.search(r'<a class="toulmin-stat" href="[^"]*statistics/'
-                     r'nhstt.recovery_rate_2024_25/" title="[^"]*95% CI[^"]*">50.5%</a>', html)
+                     r'loans.renewal_rate_2024_25/" title="[^"]*95% CI[^"]*">21.8%</a>', html)
 
 
 def _run(site: Path, *args: str) -> subprocess.CompletedProcess:
@@ -115,14 +107,14 @@ def _one_error(proc: subprocess.CompletedProcess, code: str) -> str:
     return lines[0]
 
 
-def test_script_that_raises_is_reported_at_its_line(site):
-    script = site / "scripts" / "nhstt.py"
+def test_script_that_raises_is_reported_at_its_line(minisite):
+    script = minisite / "scripts" / "loans.py"
     lines = script.read_text().splitlines()
-    target = next(i for i, ln in enumerate(lines) if "def recovered_per_referral_2024_25" in ln)
-    lines.insert(target + 4, "    raise RuntimeError('the data look wrong')")
+    target = next(i for i, ln in enumerate(lines) if "def active_share_2024_25" in ln)
+    lines.insert(target + 3, "    raise RuntimeError('the data look wrong')")
     script.write_text("\n".join(lines) + "\n")
-    line = _one_error(_run(site), "STA003")
-    assert line.startswith(f"scripts/nhstt.py:{target + 5}:")
+    line = _one_error(_run(minisite), "STA003")
+    assert line.startswith(f"scripts/loans.py:{target + 4}:")
     assert "RuntimeError: the data look wrong" in line
 
 
@@ -130,114 +122,113 @@ DUPLICATE = """
 import toulmin
 
 
-@toulmin.statistic("nhstt.recovery_rate_2024_25", unit="%")
-def not_the_recovery_rate():
-    \"\"\"A second definition of a name scripts/nhstt.py already defines.\"\"\"
+@toulmin.statistic("loans.renewal_rate_2024_25", unit="%")
+def not_the_renewal_rate():
+    \"\"\"A second definition of a name scripts/loans.py already defines.\"\"\"
     return 99.0
 """
 
 
-def test_a_name_defined_by_two_scripts_is_an_error_at_the_second(site):
-    (site / "scripts" / "zz_duplicate.py").write_text(DUPLICATE)
+def test_a_name_defined_by_two_scripts_is_an_error_at_the_second(minisite):
+    (minisite / "scripts" / "zz_duplicate.py").write_text(DUPLICATE)
     for _ in range(2):  # computed, then from the cache: reported both times
-        proc = _run(site)
+        proc = _run(minisite)
         line = _one_error(proc, "STA007")
         assert line.startswith("scripts/zz_duplicate.py:5:1: STA007 ")
-        assert "already defined in scripts/nhstt.py, line 36" in line
+        assert "already defined in scripts/loans.py, line 14" in line
         # the first definition stands: the posts quoting it still check
         assert " STA002 " not in proc.stdout
 
 
-def test_a_name_defined_twice_in_one_script_is_an_error_at_the_second(site):
-    script = site / "scripts" / "nhstt.py"
+def test_a_name_defined_twice_in_one_script_is_an_error_at_the_second(minisite):
+    script = minisite / "scripts" / "loans.py"
     text = script.read_text()
     script.write_text(text + DUPLICATE.replace("import toulmin\n", ""))
     number = len(text.splitlines()) + 4  # the decorator's line in the appended text
-    line = _one_error(_run(site), "STA003")
-    assert line.startswith(f"scripts/nhstt.py:{number}:")
-    assert "statistic 'nhstt.recovery_rate_2024_25' is defined twice in this script " \
-           "(first on line 36)" in line
+    line = _one_error(_run(minisite), "STA003")
+    assert line.startswith(f"scripts/loans.py:{number}:")
+    assert "statistic 'loans.renewal_rate_2024_25' is defined twice in this script " \
+           "(first on line 14)" in line
 
 
-def test_missing_column_is_reported_at_the_script_line(site):
-    script = site / "scripts" / "nhstt.py"
-    text = script.read_text().replace("row.referrals_received)", "row.referrals_recieved)")
+def test_missing_column_is_reported_at_the_script_line(minisite):
+    script = minisite / "scripts" / "loans.py"
+    text = script.read_text().replace("table.members.sum())", "table.membres.sum())")
     script.write_text(text)
     number = next(i for i, ln in enumerate(text.splitlines(), 1)
-                  if "referrals_recieved)" in ln)
-    line = _one_error(_run(site), "STA003")
-    assert line.startswith(f"scripts/nhstt.py:{number}:")
-    assert "referrals_recieved" in line
+                  if "membres.sum())" in ln)
+    line = _one_error(_run(minisite), "STA003")
+    assert line.startswith(f"scripts/loans.py:{number}:")
+    assert "membres" in line
 
 
-def test_zero_denominator_is_one_line(site):
-    csv = site / "data" / "nhs-talking-therapies" / "england_annual.csv"
+def test_zero_denominator_is_one_line(minisite):
+    csv = minisite / "data" / "loans" / "branches.csv"
     rows = csv.read_text().splitlines()
     header = rows[0].split(",")
-    i = next(n for n, r in enumerate(rows) if r.startswith("2024-25,"))
-    cells = rows[i].split(",")
-    cells[header.index("not_at_caseness")] = cells[header.index("finished_course")]
-    rows[i] = ",".join(cells)
+    for i in range(1, len(rows)):  # no registered members anywhere: the active share is 0/0
+        cells = rows[i].split(",")
+        cells[header.index("members")] = "0"
+        rows[i] = ",".join(cells)
     csv.write_text("\n".join(rows) + "\n")
-    proc = _run(site)
+    proc = _run(minisite)
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
-    assert re.search(r"^scripts/nhstt\.py:\d+:1: STA003 .*denominator is zero", proc.stdout,
+    assert re.search(r"^scripts/loans\.py:\d+:1: STA003 .*denominator is zero", proc.stdout,
                      re.M), proc.stdout
 
 
-def test_non_numeric_cell_is_reported_at_the_csv_line(site):
-    csv = site / "data" / "nhs-talking-therapies" / "england_annual.csv"
+def test_non_numeric_cell_is_reported_at_the_csv_line(minisite):
+    csv = minisite / "data" / "loans" / "branches.csv"
     rows = csv.read_text().splitlines()
     header = rows[0].split(",")
     cells = rows[5].split(",")
-    cells[header.index("recovered")] = "n/a"
+    cells[header.index("loans")] = "n/a"
     rows[5] = ",".join(cells)
     csv.write_text("\n".join(rows) + "\n")
-    proc = _run(site)
+    proc = _run(minisite)
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
-    assert re.search(r"^data/nhs-talking-therapies/england_annual\.csv:6:\d+: DATA001 ",
+    assert re.search(r"^data/loans/branches\.csv:6:\d+: DATA001 ",
                      proc.stdout, re.M), proc.stdout
 
 
-def test_data_package_naming_a_missing_file(site):
-    dp = site / "data" / "datapackage.yaml"
-    dp.write_text(dp.read_text().replace("nhs-talking-therapies/england_monthly.csv",
-                                         "nhs-talking-therapies/england_montly.csv"))
-    proc = _run(site)
+def test_data_package_naming_a_missing_file(minisite):
+    dp = minisite / "data" / "datapackage.yaml"
+    dp.write_text(dp.read_text().replace("loans/monthly.csv", "loans/montly.csv"))
+    proc = _run(minisite)
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
-    assert re.search(r"^data/datapackage\.yaml:\d+:\d+: DATA002 .*england_montly\.csv",
+    assert re.search(r"^data/datapackage\.yaml:\d+:\d+: DATA002 .*loans/montly\.csv",
                      proc.stdout, re.M), proc.stdout
 
 
-def test_warm_check_imports_no_heavy_library(site):
-    assert _run(site).returncode == 0
-    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {str(site)!r}]); "
+def test_warm_check_imports_no_heavy_library(minisite):
+    assert _run(minisite).returncode == 0
+    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {str(minisite)!r}]); "
              "heavy = [m for m in ('pandas', 'scipy', 'frictionless', 'altair') "
              "if m in sys.modules]; print('HEAVY', heavy, code)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
     assert "HEAVY [] 0" in out, out
 
 
-def test_changed_data_recomputes_only_the_statistics_reading_it(site):
+def test_changed_data_recomputes_only_the_statistics_reading_it(minisite):
     from toulmin.definitions import statistics as stats
 
-    first = stats.compute(site)
+    first = stats.compute(minisite)
     assert first.computed == len(first.results) > 0
     assert len({r.path for r in first.results.values()}) > 1, "needs several scripts"
-    assert stats.compute(site).computed == 0
-    monthly = {n for n, r in first.results.items() if r.inputs == ("england_monthly",)}
+    assert stats.compute(minisite).computed == 0
+    monthly = {n for n, r in first.results.items() if r.inputs == ("monthly",)}
     assert monthly and len(monthly) < len(first.results)
-    csv = site / "data" / "nhs-talking-therapies" / "england_monthly.csv"
+    csv = minisite / "data" / "loans" / "monthly.csv"
     csv.write_text(csv.read_text() + "\n")
-    again = stats.compute(site)
+    again = stats.compute(minisite)
     assert again.computed == len(monthly)
     assert {n: r.estimate for n, r in again.results.items()} == \
         {n: r.estimate for n, r in first.results.items()}
-    script = site / "scripts" / "nhstt.py"
+    script = minisite / "scripts" / "loans.py"
     script.write_text(script.read_text() + "\n# edited\n")
-    in_script = [r for r in first.results.values() if r.path == "scripts/nhstt.py"]
+    in_script = [r for r in first.results.values() if r.path == "scripts/loans.py"]
     assert 0 < len(in_script) < len(first.results)
-    assert stats.compute(site).computed == len(in_script)
+    assert stats.compute(minisite).computed == len(in_script)
 
 
 @pytest.mark.parametrize("written,value,decimals,percent", [
@@ -251,14 +242,14 @@ def test_parse_number(written, value, decimals, percent):
     assert (w.value, w.decimals, w.percent) == (Decimal(value), decimals, percent)
 
 
-def test_unsupported_figure_is_a_warning_at_its_position(site, run_cli):
-    post = sorted((site / "posts").glob("*.md"))[0]
+def test_unsupported_figure_is_a_warning_at_its_position(minisite, run_cli):
+    post = sorted((minisite / "posts").glob("*.md"))[0]
     post.write_text(post.read_text() + "\nSome 12,345 people waited in 2019.\n"
-                    "Another 678 did so [@clark2018transparency].\n")
-    code, out, _ = run_cli("check", site)
+                    "Another 678 did so [@riverside_loans].\n")
+    code, out, _ = run_cli("check", minisite)
     assert code == 0
     n = len(post.read_text().splitlines())
     hits = [ln for ln in out.splitlines() if " STA005 " in ln]
-    assert hits == [f"{post.relative_to(site).as_posix()}:{n - 1}:6: STA005 warning: the "
+    assert hits == [f"{post.relative_to(minisite).as_posix()}:{n - 1}:6: STA005 warning: the "
                     "figure 12,345 is neither a checked statistic nor in a sentence with a "
                     "citation"]
