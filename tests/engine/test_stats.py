@@ -18,6 +18,7 @@ from toulmin.project import Project
 from toulmin.render.markdown import ToulminExtension
 from toulmin.scan.statrefs import find_stat_refs, parse_number
 
+
 def _checked_numbers(root: Path):
     """(path, line, ref) for every statistic written with a value in the site's pages."""
     for folder in ("posts", "docs"):
@@ -202,7 +203,8 @@ def test_data_package_naming_a_missing_file(minisite):
 
 def test_warm_check_imports_no_heavy_library(minisite):
     assert _run(minisite).returncode == 0
-    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {str(minisite)!r}]); "
+    root = str(minisite)
+    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {root!r}]); "
              "heavy = [m for m in ('pandas', 'scipy', 'frictionless', 'altair') "
              "if m in sys.modules]; print('HEAVY', heavy, code)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
