@@ -1,4 +1,8 @@
-"""Charts: rendered from the data, committed, compared in CI; checked images; fast warm check."""
+"""Charts: rendered from the data, committed, compared in CI; checked images; fast warm check.
+
+On the synthetic minisite (the ``minisite`` fixture): scripts/charts.py draws loans_by_month
+from data/loans/monthly.csv, scripts/loans.py renewals_by_branch from branches.csv.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-#: the charts defined in scripts/charts.py
-CHARTS = ("pre_post_effect_by_therapy", "provider_funnel_plot", "recovery_by_denominator",
-          "referral_funnel")
-#: every chart of the site (other scripts define charts too)
-ALL_CHARTS = tuple(sorted(p.name.removesuffix(".vl.json") for p in
-                          (Path(__file__).resolve().parents[2] / "charts").glob("*.vl.json")))
+MINISITE = Path(__file__).resolve().parents[1] / "fixtures" / "minisite"
+#: the charts defined in the synthetic minisite's scripts/charts.py
+CHARTS = ("loans_by_month",)
+#: every chart of the synthetic minisite (scripts/loans.py defines one too)
+ALL_CHARTS = tuple(sorted(p.name.removesuffix(".vl.json")
+                          for p in (MINISITE / "charts").glob("*.vl.json")))
 
 
 def _set_cell(csv: Path, row_prefix: str, column: str, value: str) -> str:
@@ -36,153 +39,148 @@ def _stale_names(out: str) -> set[str]:
     return set(re.findall(r"CHA002 chart '([^']+)' is stale", out))
 
 
-def test_committed_charts_are_up_to_date(site, run_cli):
-    code, out, err = run_cli("charts", "--check", site)
-    assert code == 0, out + err
-    assert set(CHARTS) <= {p.name.split(".")[0] for p in (site / "charts").iterdir()}
-
-
 @pytest.mark.parametrize("table,row,column,expected", [
-    ("england_monthly", "2025-06,", "referrals_received", {"referral_funnel"}),
-    ("england_annual", "2019-20,", "recovered", {"recovery_by_denominator"}),
+    ("monthly", "2024-06,", "loans", {"loans_by_month"}),
+    ("branches", "Harbour,", "loans", {"renewals_by_branch"}),
 ])
-def test_changed_data_cell_makes_only_its_charts_stale(site, run_cli, table, row, column,
+def test_changed_data_cell_makes_only_its_charts_stale(minisite, run_cli, table, row, column,
                                                        expected):
-    assert run_cli("charts", "--check", site)[0] == 0
-    csv = site / "data" / "nhs-talking-therapies" / f"{table}.csv"
+    assert run_cli("charts", "--check", minisite)[0] == 0
+    csv = minisite / "data" / "loans" / f"{table}.csv"
     original = csv.read_text()
     old = csv.read_text().splitlines()[1].split(",")  # a data row exists
     assert old
     value = _set_cell(csv, row, column, "0")
     _set_cell(csv, row, column, str(int(value) + 1000))
-    code, out, _ = run_cli("charts", "--check", site)
+    code, out, _ = run_cli("charts", "--check", minisite)
     assert code == 1
     assert _stale_names(out) == expected, out
     for name in expected:
         assert re.search(rf"^charts/{name}\.svg:1:1: CHA002 chart '{name}' is stale: ", out,
                          re.M), out
     # toulmin check reports the same, as an error
-    code, out, _ = run_cli("check", site)
+    code, out, _ = run_cli("check", minisite)
     assert code == 1 and _stale_names(out) == expected, out
     csv.write_text(original)
-    code, out, _ = run_cli("charts", "--check", site)
+    code, out, _ = run_cli("charts", "--check", minisite)
     assert code == 0, out
 
 
-def test_missing_chart_file_is_stale(site, run_cli):
-    (site / "charts" / "referral_funnel.vl.json").unlink()
-    code, out, _ = run_cli("charts", "--check", site)
+def test_missing_chart_file_is_stale(minisite, run_cli):
+    (minisite / "charts" / "loans_by_month.vl.json").unlink()
+    code, out, _ = run_cli("charts", "--check", minisite)
     assert code == 1
-    assert "charts/referral_funnel.vl.json:1:1: CHA002 chart 'referral_funnel' is stale: the " \
+    assert "charts/loans_by_month.vl.json:1:1: CHA002 chart 'loans_by_month' is stale: the " \
            "file is missing" in out
-    code, _, _ = run_cli("charts", site)
-    assert code == 0 and (site / "charts" / "referral_funnel.vl.json").is_file()
-    assert run_cli("charts", "--check", site)[0] == 0
+    code, _, _ = run_cli("charts", minisite)
+    assert code == 0 and (minisite / "charts" / "loans_by_month.vl.json").is_file()
+    assert run_cli("charts", "--check", minisite)[0] == 0
 
 
-def test_rendering_is_deterministic(site, tmp_path, run_cli):
+def test_rendering_is_deterministic(minisite, tmp_path, run_cli):
     other = tmp_path / "other"
-    shutil.copytree(site, other, ignore=shutil.ignore_patterns(".cache"))
-    shutil.rmtree(site / "charts")
+    shutil.copytree(minisite, other, ignore=shutil.ignore_patterns(".cache"))
+    shutil.rmtree(minisite / "charts")
     shutil.rmtree(other / "charts")
-    assert run_cli("charts", "--force", site)[0] == 0
+    assert run_cli("charts", "--force", minisite)[0] == 0
     assert run_cli("charts", "--force", other)[0] == 0
-    first = {p.name: p.read_bytes() for p in (site / "charts").iterdir()}
+    first = {p.name: p.read_bytes() for p in (minisite / "charts").iterdir()}
     second = {p.name: p.read_bytes() for p in (other / "charts").iterdir()}
     assert first == second
     assert len(first) == 2 * len(ALL_CHARTS)
-    committed = {p.name: p.read_bytes() for p in (ROOT / "charts").iterdir()}
+    committed = {p.name: p.read_bytes() for p in (MINISITE / "charts").iterdir()}
     assert first == committed
-    spec = first["referral_funnel.vl.json"].decode()
+    spec = first["loans_by_month.vl.json"].decode()
     assert spec.endswith("}\n") and '\n  "$schema"' in spec
 
 
-def test_warm_charts_renders_nothing(site, run_cli):
+def test_warm_charts_renders_nothing(minisite, run_cli):
     from toulmin.definitions import charts
 
-    first = charts.compute(site)
+    first = charts.compute(minisite)
     assert sorted(first.rendered) == sorted(ALL_CHARTS)
     assert set(CHARTS) < set(ALL_CHARTS)
-    assert charts.compute(site).rendered == []
-    script = site / "scripts" / "charts.py"
+    assert charts.compute(minisite).rendered == []
+    script = minisite / "scripts" / "charts.py"
     script.write_text(script.read_text() + "\n# edited\n")
-    assert sorted(charts.compute(site).rendered) == sorted(CHARTS)
+    assert sorted(charts.compute(minisite).rendered) == sorted(CHARTS)
 
 
-def test_missing_chart_image_is_cha001_at_its_position(site, run_cli):
-    post = site / "posts" / "2026-11-02-what-recovery-means.md"
+def test_missing_chart_image_is_cha001_at_its_position(minisite, run_cli):
+    post = minisite / "posts" / "2025-05-06-what-a-renewal-rate-measures.md"
     text = post.read_text() + "\nSee below.\n\n![A chart](../charts/no_such_chart.svg)\n"
     post.write_text(text)
     n = len(text.splitlines())
-    code, out, _ = run_cli("check", site)
+    code, out, _ = run_cli("check", minisite)
     assert code == 1
     hits = [ln for ln in out.splitlines() if " CHA001 " in ln]
-    assert hits == ["posts/2026-11-02-what-recovery-means.md:" + str(n) + ":1: CHA001 image "
+    assert hits == [f"{post.relative_to(minisite).as_posix()}:{n}:1: CHA001 image "
                     "'../charts/no_such_chart.svg' points to charts/no_such_chart.svg, which "
                     "does not exist"], out
 
 
-def test_image_in_code_is_not_checked(site, run_cli):
-    post = site / "posts" / "2026-11-02-what-recovery-means.md"
+def test_image_in_code_is_not_checked(minisite, run_cli):
+    post = minisite / "posts" / "2025-05-06-what-a-renewal-rate-measures.md"
     post.write_text(post.read_text() + "\n```\n![A chart](../charts/missing.svg)\n```\n")
-    out = run_cli("check", site)[1]
+    out = run_cli("check", minisite)[1]
     assert " CHA001 " not in out
 
 
-def test_raising_chart_definition_is_cha003_at_the_script_line(site, run_cli):
-    script = site / "scripts" / "charts.py"
+def test_raising_chart_definition_is_cha003_at_the_script_line(minisite, run_cli):
+    script = minisite / "scripts" / "charts.py"
     lines = script.read_text().splitlines()
-    target = next(i for i, ln in enumerate(lines) if ln.startswith("def referral_funnel("))
+    target = next(i for i, ln in enumerate(lines) if ln.startswith("def loans_by_month("))
     body = target + 2  # after the docstring line
-    lines.insert(body, "    raise RuntimeError('the funnel is broken')")
+    lines.insert(body, "    raise RuntimeError('the months are broken')")
     script.write_text("\n".join(lines) + "\n")
     for command in ("charts", "check"):
-        code, out, _ = run_cli(command, "--check", site) if command == "charts" else \
-            run_cli(command, site)
+        code, out, _ = run_cli(command, "--check", minisite) if command == "charts" else \
+            run_cli(command, minisite)
         assert code == 1
         hits = [ln for ln in out.splitlines() if " CHA003 " in ln]
-        assert hits == [f"scripts/charts.py:{body + 1}:1: CHA003 chart 'referral_funnel' could "
-                        "not be rendered: RuntimeError: the funnel is broken"], out
+        assert hits == [f"scripts/charts.py:{body + 1}:1: CHA003 chart 'loans_by_month' could "
+                        "not be rendered: RuntimeError: the months are broken"], out
 
 
-def test_a_chart_name_defined_by_two_scripts_is_cha004_at_the_second(site, run_cli):
-    lines = (site / "scripts" / "charts.py").read_text().splitlines()
-    defined = next(i for i, ln in enumerate(lines) if ln.startswith("def referral_funnel("))
+def test_a_chart_name_defined_by_two_scripts_is_cha004_at_the_second(minisite, run_cli):
+    lines = (minisite / "scripts" / "charts.py").read_text().splitlines()
+    defined = next(i for i, ln in enumerate(lines) if ln.startswith("def loans_by_month("))
     first = max(i for i in range(defined) if lines[i].startswith("@toulmin.chart(")) + 1
-    (site / "scripts" / "zz_more_charts.py").write_text(
+    (minisite / "scripts" / "zz_more_charts.py").write_text(
         "import altair as alt\nimport toulmin\n\n\n"
-        '@toulmin.chart("referral_funnel", title="Another funnel")\n'
-        "def another_funnel(data):\n"
-        '    return alt.Chart(data.table("england_annual")).mark_point()\n')
+        '@toulmin.chart("loans_by_month", title="Another line")\n'
+        "def another_line(data):\n"
+        '    return alt.Chart(data.table("monthly")).mark_point()\n')
     for command in ("charts", "check"):
-        args = ("charts", "--check", site) if command == "charts" else ("check", site)
+        args = ("charts", "--check", minisite) if command == "charts" else ("check", minisite)
         code, out, _ = run_cli(*args)
         assert code == 1
         hits = [ln for ln in out.splitlines() if " CHA004 " in ln]
-        assert hits == ["scripts/zz_more_charts.py:5:1: CHA004 chart 'referral_funnel' is "
+        assert hits == ["scripts/zz_more_charts.py:5:1: CHA004 chart 'loans_by_month' is "
                         f"already defined in scripts/charts.py, line {first}"], out
         # the first definition stands: its committed files are still current
         assert " CHA002 " not in out
 
 
-def test_a_chart_name_defined_twice_in_one_script_fails_it_at_the_second(site, run_cli):
-    script = site / "scripts" / "charts.py"
+def test_a_chart_name_defined_twice_in_one_script_fails_it_at_the_second(minisite, run_cli):
+    script = minisite / "scripts" / "charts.py"
     text = script.read_text()
-    script.write_text(text + '\n\n@toulmin.chart("referral_funnel")\n'
-                             "def funnel_again(data):\n    return None\n")
-    code, out, _ = run_cli("charts", "--check", site)
+    script.write_text(text + '\n\n@toulmin.chart("loans_by_month")\n'
+                             "def months_again(data):\n    return None\n")
+    code, out, _ = run_cli("charts", "--check", minisite)
     assert code == 1
     hits = [ln for ln in out.splitlines() if " CHA003 " in ln]
     assert len(hits) == 1 and hits[0].startswith(
         f"scripts/charts.py:{len(text.splitlines()) + 3}:1: CHA003 ")
-    assert "chart 'referral_funnel' is defined twice in this script" in hits[0]
+    assert "chart 'loans_by_month' is defined twice in this script" in hits[0]
 
 
-def test_warm_check_imports_neither_altair_nor_vl_convert_nor_pandas(site):
-    first = subprocess.run([sys.executable, "-m", "toulmin", "check", str(site)],
+def test_warm_check_imports_neither_altair_nor_vl_convert_nor_pandas(minisite):
+    first = subprocess.run([sys.executable, "-m", "toulmin", "check", str(minisite)],
                            capture_output=True, text=True)
     assert first.returncode == 0, first.stdout + first.stderr
-    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {str(site)!r}]); "
+    root = str(minisite)
+    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {root!r}]); "
              "heavy = [m for m in ('altair', 'vl_convert', 'pandas') if m in sys.modules]; "
              "print('HEAVY', heavy, code)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
@@ -192,18 +190,18 @@ def test_warm_check_imports_neither_altair_nor_vl_convert_nor_pandas(site):
     assert "HEAVY [] 0" in out, out
 
 
-def test_chart_image_renders_as_accessible_inline_figure(site):
+def test_chart_image_renders_as_accessible_inline_figure(minisite):
     import markdown
 
     from toulmin.render.markdown import ToulminExtension
 
-    ext = ToulminExtension(root=str(site))
-    html = markdown.markdown("Text.\n\n![Funnel of referrals](../charts/referral_funnel.svg)\n",
+    ext = ToulminExtension(root=str(minisite))
+    html = markdown.markdown("Text.\n\n![Loans by month](../charts/loans_by_month.svg)\n",
                              extensions=[ext])
-    assert '<figure class="toulmin-chart" data-chart="referral_funnel"' in html
-    assert 'role="img" aria-label="Funnel of referrals"' in html
-    assert "<title>Funnel of referrals</title>" in html
-    assert re.search(r'<figcaption id="chart-referral_funnel-desc"[^>]*>Horizontal bars', html)
+    assert '<figure class="toulmin-chart" data-chart="loans_by_month"' in html
+    assert 'role="img" aria-label="Loans by month"' in html
+    assert "<title>Loans by month</title>" in html
+    assert re.search(r'<figcaption id="chart-loans_by_month-desc"[^>]*>One line', html)
     assert "<script" not in html and "<img" not in html
 
 
