@@ -136,7 +136,7 @@ def test_a_name_defined_by_two_scripts_is_an_error_at_the_second(minisite):
         proc = _run(minisite)
         line = _one_error(proc, "STA007")
         assert line.startswith("scripts/zz_duplicate.py:5:1: STA007 ")
-        assert "already defined in scripts/loans.py, line 14" in line
+        assert "already defined in scripts/loans.py, line 18" in line
         # the first definition stands: the posts quoting it still check
         assert " STA002 " not in proc.stdout
 
@@ -149,7 +149,7 @@ def test_a_name_defined_twice_in_one_script_is_an_error_at_the_second(minisite):
     line = _one_error(_run(minisite), "STA003")
     assert line.startswith(f"scripts/loans.py:{number}:")
     assert "statistic 'loans.renewal_rate_2024_25' is defined twice in this script " \
-           "(first on line 14)" in line
+           "(first on line 18)" in line
 
 
 def test_missing_column_is_reported_at_the_script_line(minisite):
