@@ -1,4 +1,5 @@
-"""``mkdocs serve`` on a copy of the site: inputs are watched, findings become banners."""
+"""``mkdocs serve`` on a copy of the synthetic site: inputs are watched, findings become
+banners."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-STAT_PAGE = "/statistics/nhstt.recovery_rate_2024_25/"
-POST = "posts/2026-11-16-questionnaires-are-not-diagnoses.md"
-POST_PAGE = "/blog/2026/11/16/questionnaires-are-not-diagnoses/"
-CSV = "data/nhs-talking-therapies/england_annual.csv"
+STAT_PAGE = "/statistics/loans.renewal_rate_2024_25/"
+POST = "posts/2025-05-20-how-many-members-borrow.md"
+POST_PAGE = "/blog/2025/05/20/how-many-members-borrow/"
+CSV = "data/loans/branches.csv"
 LINE = re.compile(r"^[^:\s]+:\d+:\d+: [A-Z]{3,4}\d{3} .+$", re.M)
 
 
@@ -49,40 +50,40 @@ def _poll(url: str, predicate, timeout: float) -> str:
 
 
 @pytest.mark.xdist_group("serve")
-def test_serve_recomputes_and_shows_findings_as_banners(site: Path, tmp_path: Path):
+def test_serve_recomputes_and_shows_findings_as_banners(minisite: Path, tmp_path: Path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = (tmp_path / "serve.log").open("w")
     mkdocs = Path(sys.executable).with_name("mkdocs")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}"], cwd=site,
+    proc = subprocess.Popen([str(mkdocs), "serve", "-a", f"127.0.0.1:{port}"], cwd=minisite,
                             stdout=log, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
     try:
         # The first build computes every statistic and chart from scratch.
-        page = _poll(base + STAT_PAGE, lambda p: "321061" in p, 120)
-        assert "50.5%" in page
+        page = _poll(base + STAT_PAGE, lambda p: "56725" in p, 120)
+        assert "21.8%" in page
         post = _poll(base + POST_PAGE, lambda p: True, 10)
         assert "toulmin-banner" not in post
 
-        # A CSV cell the statistic reads: its page changes (the post's 50.5% is now wrong,
+        # A CSV cell the statistic reads: its page changes (the post's 21.8% is now wrong,
         # STA002, and a chart is stale, CHA002: banners, not a stopped server).
-        csv = site / CSV
+        csv = minisite / CSV
         text = csv.read_text()
-        row = re.search(r"^2024-25,(?:[^,\n]*,){6}(321061),", text, re.M)
-        assert row, "the 2024-25 row's recovered count"
-        csv.write_text(text[:row.start(1)] + "300000" + text[row.end(1):])
-        page = _poll(base + STAT_PAGE, lambda p: "300000" in p, 10)
-        assert "47.2%" in page
+        row = re.search(r"^Central,(?:[^,\n]*,){3}(14215)$", text, re.M)
+        assert row, "the Central branch's renewals"
+        csv.write_text(text[:row.start(1)] + "4215" + text[row.end(1):])
+        page = _poll(base + STAT_PAGE, lambda p: "46725" in p, 10)
+        assert "18.0%" in page
         # Put the cell back, so the posts quoting the statistic are right again.
         csv.write_text(text)
-        _poll(base + STAT_PAGE, lambda p: "321061" in p, 30)
+        _poll(base + STAT_PAGE, lambda p: "56725" in p, 30)
 
         # An unknown citation key: a banner on that post's page, listing the finding.
-        source = (site / POST).read_text()
-        broken = source.replace("[@nhsdigital_iapt_annual]", "[@nosuchkey2020]", 1)
+        source = (minisite / POST).read_text()
+        broken = source.replace("[@riverside_loans]", "[@nosuchkey2020]", 1)
         assert broken != source
-        (site / POST).write_text(broken)
+        (minisite / POST).write_text(broken)
         # (the issue's 10 s is for the statistic's page; a banner may wait for the
         # rebuild that the CSV edit started to finish first)
         post = _poll(base + POST_PAGE, lambda p: "nosuchkey2020" in p and
@@ -90,7 +91,7 @@ def test_serve_recomputes_and_shows_findings_as_banners(site: Path, tmp_path: Pa
         assert "CIT001" in post
 
         # Fixed: the banner goes.
-        (site / POST).write_text(source)
+        (minisite / POST).write_text(source)
         _poll(base + POST_PAGE, lambda p: "toulmin-banner" not in p and "<h1" in p, 30)
         assert proc.poll() is None, "the server stopped"
     finally:
