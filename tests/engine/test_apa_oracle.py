@@ -1,14 +1,15 @@
 """``toulmin.style.apa.engine`` against pandoc's citeproc with apa.csl, the oracle.
 
-pandoc (the binary of pypandoc-binary) renders every entry of the site's ``references.bib``
-and of a real-world reference base of 1,052 entries
+pandoc (the binary of pypandoc-binary) renders every entry of a snapshot of the
+commentary's reference base (``tests/fixtures/bib/commentary-snapshot/references.bib``, see
+the ``SOURCES.md`` beside it) and of a real-world reference base of 1,052 entries
 (``tests/fixtures/bib/zotero-bbt-import/Unabbreviate on import #1436-2.bib``, see the
 ``SOURCES.md`` beside it) with ``tests/fixtures/csl/apa.csl``, once per file. Each entry
 is compared with :func:`toulmin.style.apa.engine.reference_text` after white space is normalised.
 
 Every remaining difference is listed below with its reason. A test fails on a difference
 that is not listed, and on a listed one that no longer occurs (the list must stay true).
-The in-text citations of the site's entries are compared the same way.
+The in-text citations of the snapshot's entries are compared the same way.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.oracle
 
 ROOT = Path(__file__).resolve().parents[2]
 CSL = ROOT / "tests" / "fixtures" / "csl" / "apa.csl"
-SITE_BIB = ROOT / "references.bib"
+SITE_BIB = ROOT / "tests" / "fixtures" / "bib" / "commentary-snapshot" / "references.bib"
 REAL_BIB = (
     ROOT
     / "tests"

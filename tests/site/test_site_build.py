@@ -35,7 +35,7 @@ def test_posts_are_published_with_apa_citations_linked_to_their_reference_list(b
 def test_recovery_post_renders_known_citations(built):
     (page,) = [p for p in _post_pages(built) if "recovery" in p.as_posix()]
     text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
-    # pandoc + APA CSL render these keys so (see tests/test_apa_oracle.py)
+    # pandoc + APA CSL render these keys so (see tests/engine/test_apa_oracle.py)
     assert "(Clark et al., 2018)" in text
     assert "Davis et al. (2020)" in text
     assert "Gyani et al. (2013)" in text
