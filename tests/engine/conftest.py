@@ -8,17 +8,14 @@ hold whatever the commentary's own posts, data and references become.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-MINISITE = Path(__file__).resolve().parents[1] / "fixtures" / "minisite"
+from sitebuild import copy_minisite
 
 
 @pytest.fixture
 def minisite(tmp_path: Path) -> Path:
     """A fresh copy of the synthetic site to modify."""
-    dest = tmp_path / "minisite"
-    shutil.copytree(MINISITE, dest, ignore=shutil.ignore_patterns(".cache", "site"))
-    return dest
+    return copy_minisite(tmp_path / "minisite")

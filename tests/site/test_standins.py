@@ -2,7 +2,8 @@
 
 The claim (adapters.mkdocs.standins): the search index built from the stand-in is the index Material
 builds from the full page, the reading time leaves the reference list out and nothing
-else, and everything comes back exactly. The pages are the real site's built posts.
+else, and everything comes back exactly. The pages are the commentary's built posts; the
+same claims on the synthetic site, and the unit tests, are in tests/engine.
 """
 
 from __future__ import annotations
@@ -93,34 +94,3 @@ def test_reading_time_leaves_out_the_reference_list_and_nothing_else(built):
         longer += readtime(article, 265) > readtime(body, 265)
     # counting the references would have lengthened some posts' reading time
     assert longer >= 1
-
-
-def test_restore_puts_the_section_last_when_a_plugin_dropped_the_mark():
-    ref_list = '<ol class="toulmin-reflist">\n<li class="toulmin-ref" id="ref-a">A.</li>\n</ol>'
-    page = (f'<p>Text (<a class="toulmin-cite" id="cite-a-1" href="#ref-a" title="A.">A, '
-            f'2020</a>).</p>\n{standins.SECTION_START}<h2 id="references">References</h2>'
-            f"{ref_list}\n</div>")
-    stand_in, held = standins.for_reading_time(page, ref_list)
-    assert 'class="toulmin-cite"' not in stand_in and "References" not in stand_in
-    rewritten = stand_in.replace(standins.SECTION_MARK, "")
-    assert standins.restore(rewritten, held) == page
-
-
-def test_restore_refuses_to_lose_a_citation_link():
-    page = ('<p>(<a class="toulmin-cite" id="cite-a-1" href="#ref-a" title="A.">A, 2020</a>; '
-            '<a class="toulmin-cite" id="cite-b-1" href="#ref-b" title="B.">B, 2021</a>)</p>')
-    stand_in, held = standins.for_search(page, None)
-    assert len(held.starts) == 2
-    with pytest.raises(standins.StandInLost, match="2 citation links"):
-        standins.restore(stand_in.replace(standins.LINK_OPEN, "", 1), held)
-
-
-def test_text_only_list_keeps_escaped_text_and_drops_markup():
-    ref_list = ('<ol class="toulmin-reflist">\n<li class="toulmin-ref" id="ref-x">Smith, J. '
-                '&amp; O’Brien, K. (2020). <em>Fish &lt;and&gt; chips</em>. '
-                '<a href="https://doi.org/10.1/x">https://doi.org/10.1/x</a> '
-                '<span class="toulmin-retracted">Retracted</span></li>\n</ol>')
-    assert standins.text_only_list(ref_list) == (
-        "<ol>\n<li>Smith, J. &amp; O’Brien, K. (2020). Fish &lt;and&gt; chips. "
-        "https://doi.org/10.1/x Retracted</li>\n</ol>")
-    assert _index(standins.text_only_list(ref_list)) == _index(ref_list)
