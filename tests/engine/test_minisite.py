@@ -1,5 +1,6 @@
-"""The synthetic site the engine tests use is itself clean: it checks, builds and its chart
-is up to date (a fixture that fails would make every test on it meaningless)."""
+"""The synthetic site the engine tests use is itself clean: it checks, builds and its charts
+are up to date (a fixture that fails would make every test on it meaningless); a broken copy
+fails the build and leaves the previous site in place."""
 
 from __future__ import annotations
 
@@ -36,3 +37,20 @@ def test_minisite_builds_strict_with_citations_statistics_and_chart(minisite: Pa
         assert (out / "statistics" / name / "index.html").exists()
     references = (out / "references" / "index.html").read_text()
     assert "Statistical power analysis for the behavioral sciences" in references
+
+
+def test_unknown_key_fails_the_build_and_keeps_the_previous_site(minisite: Path):
+    site = minisite
+    out = site / "out"
+    out.mkdir()
+    (out / "previous.html").write_text("the previous site")
+    post = sorted((site / "posts").glob("*.md"))[0]
+    lines = post.read_text().splitlines()
+    lines.append("A claim with a wrong key [@wilson1927probabel].")
+    post.write_text("\n".join(lines) + "\n")
+    proc = build(site, out)
+    assert proc.returncode != 0
+    rel = post.relative_to(site).as_posix()
+    assert f"{rel}:{len(lines)}:" in proc.stderr and "CIT001" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out / "previous.html").read_text() == "the previous site"
