@@ -1,4 +1,5 @@
-"""Build a copy of the site with mkdocs (the real thing, in a subprocess)."""
+"""Copy a site (this repository's commentary, or the synthetic one in tests/fixtures/minisite)
+and build it with mkdocs (the real thing, in a subprocess)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MINISITE = Path(__file__).resolve().parent / "fixtures" / "minisite"
 SITE_PARTS = ("mkdocs.yml", "references.bib", "references.lock.json", "posts", "docs",
               "scripts", "data", "charts", "overrides")
 
@@ -20,6 +22,12 @@ def copy_site(dest: Path) -> Path:
             shutil.copytree(src, dest / name)
         elif src.exists():
             shutil.copy2(src, dest / name)
+    return dest
+
+
+def copy_minisite(dest: Path) -> Path:
+    """A copy of the synthetic site (tests/fixtures/minisite) at ``dest``."""
+    shutil.copytree(MINISITE, dest, ignore=shutil.ignore_patterns(".cache", "site"))
     return dest
 
 
