@@ -226,7 +226,7 @@ def test_chart_image_renders_as_accessible_inline_figure(minisite):
 
 
 def test_svg_is_sanitised():
-    from toulmin.render.markdown import sanitise_svg
+    from toulmin.render.figures import sanitise_svg
 
     svg = ('<?xml version="1.0"?><svg role="graphics-document" width="1"><script>alert(1)'
            '</script><g onclick="x()"><a href="https://evil.example/">t</a>'

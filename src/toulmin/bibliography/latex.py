@@ -4,7 +4,7 @@ pylatexenc is the reference decoder but costs about 2 ms a field, which is most 
 time of loading a large reference base. Nearly all real fields use only a small part of
 LaTeX (braces, accents, escaped specials, ``--``, a few text commands), so ``decode``
 handles exactly that part with regular expressions and hands anything else (maths, other
-macros) to pylatexenc. ``tests/test_latex.py`` checks the fast path against pylatexenc on
+macros) to pylatexenc. ``tests/engine/test_latex.py`` checks the fast path against pylatexenc on
 every field of real-world .bib files.
 """
 

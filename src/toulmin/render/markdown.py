@@ -17,10 +17,8 @@ instance may render many pages.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
-import posixpath
 import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
@@ -32,6 +30,7 @@ from markdown.treeprocessors import Treeprocessor
 from toulmin import cache as cachefile
 from toulmin.project import Project
 from toulmin.render import statpages
+from toulmin.render.figures import ChartPreprocessor, relative_url
 from toulmin.scan import citations as cite
 from toulmin.scan.model import Citation, CiteItem
 from toulmin.scan.statrefs import StatRef, find_stat_refs
@@ -247,7 +246,7 @@ class ToulminExtension(Extension):
     # -- statistics ------------------------------------------------------------------------
 
     def stat_url(self, name: str) -> str:
-        return _relative(statpages.url_of(name), self.page_url) if self.page_url else \
+        return relative_url(statpages.url_of(name), self.page_url) if self.page_url else \
             statpages.url_of(name).lstrip("/")
 
     def render_stat(self, ref: StatRef) -> str | None:
@@ -289,7 +288,7 @@ class ToulminExtension(Extension):
         quoted_in = []
         for doc in self.project.documents:
             if name in doc.stats and doc.path in self.urls:
-                quoted_in.append((_doc_title(doc), _relative(self.urls[doc.path],
+                quoted_in.append((_doc_title(doc), relative_url(self.urls[doc.path],
                                                               self.page_url)))
         return statpages.page_html(res, cites, package, quoted_in)
 
@@ -336,7 +335,7 @@ class ToulminExtension(Extension):
     def references_link(self) -> str:
         """A link from a page's reference list to the site-wide one ('' without a page)."""
         url = self.getConfig("references_url")
-        href = _relative(url, self.page_url) if url and self.page_url else ""
+        href = relative_url(url, self.page_url) if url and self.page_url else ""
         if href in ("", "./"):
             return ""
         return (f'<a class="toulmin-allrefs" href="{html.escape(href)}">'
@@ -357,7 +356,7 @@ class ToulminExtension(Extension):
                     url = self.urls.get(doc.path)
                     if not url:
                         continue
-                    href = _relative(url, self.page_url)
+                    href = relative_url(url, self.page_url)
                     last_title = _doc_title(doc)
                     label = html.escape(last_title)
                     links.append(f'<a href="{html.escape(href)}#cite-{anchor(key)[4:]}-1">'
@@ -398,16 +397,6 @@ _LINK_MARK = re.compile("\x02([^\x03]*)\x03([^\x04]*)\x04")
 
 def _mark_link(key: str, inner: str) -> str:
     return f"\x02{key}\x03{inner}\x04"
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative(url: str, page_url: str) -> str:
-    """``url`` (from the site root) relative to the page at ``page_url``, keeping a final /."""
-    if not page_url:
-        return url
-    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url)
-    rel = posixpath.relpath(url, base or "/")
-    return rel + "/" if url.endswith("/") and not rel.endswith("/") else rel
 
 
 def _doc_title(doc) -> str:
@@ -507,117 +496,6 @@ class ReferencesTreeprocessor(Treeprocessor):
         holder = etree.SubElement(section, "p")
         ext.page_list = ext.reference_list(list(ext.cited))
         holder.text = self.md.htmlStash.store(ext.page_list)
-
-
-@functools.cache
-def _chart_line(folder: str) -> re.Pattern:
-    """A line that is only an image of ``FOLDER/NAME.svg`` (``folder``: charts_dir's name)."""
-    return re.compile(
-        r"^[ ]{0,3}!\[(?P<alt>[^\]\n]*)\]\(\s*<?(?P<src>[^)\s>]*" + re.escape(folder)
-        + r"/(?P<name>[A-Za-z0-9_-]+)\.svg)>?(?:\s+\"[^\"\n]*\")?\s*\)[ \t]*$")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-
-
-class ChartPreprocessor(Preprocessor):
-    """Replace a paragraph that is only an image of ``charts/NAME.svg`` by the chart inlined.
-
-    The SVG (our renderer's output, sanitised) goes in a ``<figure data-chart="NAME">`` with
-    an accessible name and a text description; ``toulmin-charts.js`` upgrades it to the
-    interactive chart from ``charts/NAME.vl.json`` where JavaScript runs.
-    """
-
-    def __init__(self, md, ext: ToulminExtension):
-        super().__init__(md)
-        self.ext = ext
-
-    def run(self, lines: list[str]) -> list[str]:
-        settings = self.ext.project.settings
-        folder = posixpath.basename(posixpath.normpath(settings.charts_dir)) + "/"
-        if folder not in "\n".join(lines):
-            return lines
-        chart_line = _chart_line(folder[:-1])
-        out, fence = [], ""
-        for line in lines:
-            m = _FENCE.match(line)
-            closes = bool(fence) and m is not None and m.group(1)[0] == fence[0] \
-                and len(m.group(1)) >= len(fence)
-            if m and (not fence or closes):
-                fence = "" if fence else m.group(1)
-            elif not fence and folder in line:
-                c = chart_line.match(line)
-                figure = chart_figure(self.ext.project.root, c.group("name"), c.group("alt"),
-                                      self.ext.page_url, charts_dir=settings.charts_dir,
-                                      site_dir=settings.charts_site_dir) if c else None
-                if figure is not None:
-                    line = self.md.htmlStash.store(figure)
-            out.append(line)
-        return out
-
-
-_SVG_UNSAFE = re.compile(r"<(script|foreignObject)\b.*?</\1\s*>|<(script|foreignObject)\b[^>]*/>",
-                         re.S | re.I)
-_SVG_ON_ATTR = re.compile(r"\s(on[a-z]+|xlink:href|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
-_SVG_ID = re.compile(r'\bid="([^"]+)"')
-_SVG_TITLE = re.compile(r"<title>.*?</title>", re.S)
-
-
-def sanitise_svg(svg: str, prefix: str, title: str) -> str:
-    """``svg`` safe to inline: no scripts, event handlers or external links; ids prefixed
-    (two charts on a page must not share clip-path ids); ``title`` as its ``<title>``."""
-    svg = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
-    svg = _SVG_UNSAFE.sub("", svg)
-
-    def attr(m: re.Match) -> str:
-        name, value = m.group(1).lower(), m.group(2)[1:-1]
-        if name.startswith("on") or not value.startswith("#"):
-            return ""
-        return f' {m.group(1)}="#{prefix}{value[1:]}"'
-
-    svg = _SVG_ON_ATTR.sub(attr, svg)
-    svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#", f"url(#{prefix}", svg)
-    svg = _SVG_TITLE.sub("", svg, count=1)
-    start = svg.find("<svg")
-    end = svg.find(">", start)
-    if start < 0 or end < 0:
-        return ""
-    head = svg[start:end]
-    head = re.sub(r'\s(role|aria-[a-z]+|focusable)="[^"]*"', "", head)
-    return (f'{head} aria-hidden="true" focusable="false"><title>{html.escape(title)}</title>'
-            f"{svg[end + 1:]}")
-
-
-def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
-                 charts_dir: str = "charts", site_dir: str = "charts") -> str | None:
-    """The inline figure of the chart ``name`` (None when ``charts_dir/NAME.svg`` is
-    missing); ``site_dir`` is where the built site has the charts."""
-    folder = Path(root) / charts_dir
-    try:
-        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    description = ""
-    try:
-        import json
-
-        spec = json.loads((folder / f"{name}.vl.json").read_text(encoding="utf-8"))
-        description = spec.get("description") or ""
-        if not isinstance(description, str):
-            description = ""
-    except (OSError, ValueError, AttributeError):
-        pass
-    label = alt.strip() or name
-    ident = "chart-" + _ID_UNSAFE.sub("-", name)
-    spec_url = _relative(f"/{site_dir}/{name}.vl.json", page_url) if page_url else \
-        f"{site_dir}/{name}.vl.json"
-    desc_html = (f'<figcaption id="{ident}-desc" class="toulmin-chart-description">'
-                 f"{html.escape(description)}</figcaption>") if description else ""
-    described = f' aria-describedby="{ident}-desc"' if description else ""
-    body = sanitise_svg(svg, f"{ident}-", label)
-    return (f'<figure class="toulmin-chart" data-chart="{html.escape(name)}" '
-            f'data-spec="{html.escape(spec_url)}">'
-            f'<div class="toulmin-chart-view" role="img" aria-label="{html.escape(label)}"'
-            f"{described}>{body}</div>{desc_html}</figure>")
 
 
 def makeExtension(**kwargs):

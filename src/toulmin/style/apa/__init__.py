@@ -5,7 +5,7 @@ entries, in-text citations, year suffixes and sorting), rendered natively, witho
 or any citeproc at run time. May import ``toulmin.bibliography`` (the records it formats)
 and ``toulmin.scan.model`` (the citation it renders); knows nothing of Markdown, pages or
 checks. pandoc's citeproc with the APA CSL style is the oracle its tests compare against
-(``tests/test_apa_oracle.py`` lists every remaining difference with its reason).
+(``tests/engine/test_apa_oracle.py`` lists every remaining difference with its reason).
 
 Modules, each importing only those above it:
 
