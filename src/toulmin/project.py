@@ -2,7 +2,7 @@
 
 ``Project.load(root)`` reads ``references.bib`` (cached by content hash) and every Markdown
 document under ``posts/`` and ``docs/``; ``Project.check()`` runs every registered check
-(``toulmin.checks.registry``) and returns one sorted list of findings. The CLI, the MkDocs
+(``toulmin.checks.interface``) and returns one sorted list of findings. The CLI, the MkDocs
 plugin and the Markdown extension all work from this one object, so a build parses the
 bibliography once, not once per page.
 
@@ -122,12 +122,12 @@ class Project:
     def _check(self) -> list[Finding]:
         """The reference base's parse findings, then every registered check: each
         document's (cached by its digest), then the site's (once the citations are known)."""
-        from toulmin.checks import registry
+        from toulmin.checks import interface
 
         findings = list(self.bib.findings)
         stats = self.statistics
-        site = registry.SiteContext(self)
-        document_checks = [c for c in registry.checks(registry.DOCUMENT) if c.needs_bib]
+        site = interface.SiteContext(self)
+        document_checks = [c for c in interface.checks(interface.DOCUMENT) if c.needs_bib]
         # Mentions depend on the stopwords too: results found with others are not reused.
         bib_id = f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}"
         stat_id = _stats_identity(stats)
@@ -150,7 +150,7 @@ class Project:
         cited_anywhere.update(self._statistic_sources())
         site.cited = frozenset(cited_anywhere)
         fresh_site: dict[str, tuple] = {}
-        for chk in registry.checks(registry.SITE):
+        for chk in interface.checks(interface.SITE):
             key = chk.cache_key(site) if chk.cache_key is not None else None
             hit = cached_site.get(chk.name) if key is not None else None
             if hit is not None and hit[0] == key:
@@ -167,7 +167,7 @@ class Project:
     def _check_document(self, doc: Document, site, document_checks) -> list[Finding]:
         """Every document check of one Markdown document; fills ``doc.cited`` and
         ``doc.stats``."""
-        from toulmin.checks.registry import DocumentContext
+        from toulmin.checks.interface import DocumentContext
 
         scanned, early = doc.scan or _scan_document(doc, self.stopwords)
         doc.scan = None
@@ -270,12 +270,12 @@ class Project:
 def _scan_document(doc: Document, stopwords: frozenset[str]) -> tuple:
     """What of a document's check needs no reference base: its scan, and the findings of
     the document checks that read only the scan (``needs_bib=False``)."""
-    from toulmin.checks import registry
+    from toulmin.checks import interface
 
-    scanned = registry.scan_document(doc.text, stopwords)
-    ctx = registry.DocumentContext(doc, scanned)
+    scanned = interface.scan_document(doc.text, stopwords)
+    ctx = interface.DocumentContext(doc, scanned)
     early: list[Finding] = []
-    for chk in registry.checks(registry.DOCUMENT):
+    for chk in interface.checks(interface.DOCUMENT):
         if not chk.needs_bib:
             early.extend(chk.function(ctx))
     return scanned, early

@@ -16,7 +16,7 @@ import pytest
 
 from toulmin.bibliography import loading
 from toulmin.bibliography.model import Reference
-from toulmin.checks import registry
+from toulmin.checks import interface
 from toulmin.cli.explain import marked_block
 from toulmin.findings import ERROR, WARNING, Finding
 from toulmin.project import Project
@@ -121,8 +121,8 @@ def test_rule_lists_in_the_docs_are_generated_from_the_table(doc, run_cli):
 
 
 def test_every_check_is_registered_with_known_families():
-    checks = registry.checks()
-    assert {c.scope for c in checks} == {registry.SITE, registry.DOCUMENT}
+    checks = interface.checks()
+    assert {c.scope for c in checks} == {interface.SITE, interface.DOCUMENT}
     prefixes = {f.prefix for f in FAMILIES}
     for c in checks:
         assert set(c.families) <= prefixes, c.name
@@ -162,13 +162,13 @@ def test_entry_rules_run_as_a_site_check_and_are_cached(tmp_path, monkeypatch):
 
 def test_a_registered_check_runs_without_wiring(tmp_path, monkeypatch):
     site = _site(tmp_path)
-    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(interface, "_REGISTRY", dict(interface._REGISTRY))
 
-    @registry.check("document", families=("CIT",))
+    @interface.check("document", families=("CIT",))
     def every_document(ctx):
         return [RULES["CIT006"].at(ctx.path, 1, 1, f"seen {len(ctx.scan.citations.citations)}")]
 
-    @registry.check("site", families=("BIB",))
+    @interface.check("site", families=("BIB",))
     def every_site(ctx):
         return [RULES["BIB007"].at(ctx.bib.path, 1, 1, f"cited {sorted(ctx.cited)}")]
 

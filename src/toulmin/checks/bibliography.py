@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from toulmin.bibliography.model import Reference, normalise_doi
-from toulmin.checks.registry import SiteContext, check
+from toulmin.checks.interface import SiteContext, check
 from toulmin.findings import WARNING, Finding
 from toulmin.rules import RULES
 

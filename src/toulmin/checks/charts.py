@@ -17,7 +17,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from toulmin.checks.registry import SiteContext, check
+from toulmin.checks.interface import SiteContext, check
 from toulmin.definitions.charts import CHARTS_DIR, Charts, stale
 from toulmin.findings import Finding
 from toulmin.rules import RULES

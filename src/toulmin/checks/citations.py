@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from toulmin.bibliography.model import Bibliography, Reference
 from toulmin.bibliography.names import Name
-from toulmin.checks.registry import DocumentContext, check
+from toulmin.checks.interface import DocumentContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 from toulmin.scan.citations import locator_kind

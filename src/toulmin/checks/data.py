@@ -6,7 +6,7 @@ this module registers it, with the reference base's keys for the sources' citati
 
 from __future__ import annotations
 
-from toulmin.checks.registry import SiteContext, check
+from toulmin.checks.interface import SiteContext, check
 from toulmin.findings import Finding
 
 

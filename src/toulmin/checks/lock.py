@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toulmin.bibliography import lock
-from toulmin.checks.registry import SiteContext, check
+from toulmin.checks.interface import SiteContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from toulmin.checks.registry import DocumentContext, SiteContext, check
+from toulmin.checks.interface import DocumentContext, SiteContext, check
 from toulmin.definitions.statistics import Statistics, format_value
 from toulmin.findings import Finding
 from toulmin.rules import RULES
