@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toulmin import cache as cachefile
+from toulmin import cache
 from toulmin.bibliography.loading import load_in_background
 from toulmin.bibliography.model import Bibliography
 from toulmin.findings import ERROR, Finding, sort_findings
@@ -242,10 +242,10 @@ class Project:
         if self._suffixes is None:
             keys = self.cited_keys()
             h = hashlib.blake2b(digest_size=16)
-            h.update(f"{cachefile.code_digest()}\0{self.bib.digest}\0{chr(0).join(keys)}".encode())
+            h.update(f"{cache.code_digest()}\0{self.bib.digest}\0{chr(0).join(keys)}".encode())
             ident = h.hexdigest()
             cache_file = self.cache_path / "suffixes.marshal"
-            found = cachefile.read(cache_file) if self.bib.digest else None
+            found = cache.read(cache_file) if self.bib.digest else None
             if isinstance(found, tuple) and len(found) == 2 and found[0] == ident:
                 suffixes = found[1]
             else:
@@ -253,7 +253,7 @@ class Project:
 
                 suffixes = apa.year_suffixes(self.bib.entries[k] for k in keys)
                 if self.bib.digest:  # a bibliography read from a file (and so hashed)
-                    cachefile.write(cache_file, (ident, suffixes))
+                    cache.write(cache_file, (ident, suffixes))
             self._suffixes = suffixes
         return self._suffixes
 
@@ -332,7 +332,7 @@ def _markdown_files(folder: Path) -> Iterable[Path]:
 
 def _bib_identity(bib: Bibliography) -> str:
     h = hashlib.blake2b(digest_size=16)
-    h.update(cachefile.code_digest().encode())  # a code edit or upgrade: every result anew
+    h.update(cache.code_digest().encode())  # a code edit or upgrade: every result anew
     for key, (year, names, doi, *_) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
     return h.hexdigest()
@@ -364,7 +364,7 @@ def _finding_tuple(f: Finding) -> tuple:
 def _read_check_cache(path: Path, bib_id: str) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """(per-document results, cached site-check results) of the check cache, when it was
     written for this reference base."""
-    found = cachefile.read(path)
+    found = cache.read(path)
     if not isinstance(found, tuple) or len(found) != 4:
         return {}, {}
     fmt, ident, docs, site = found
@@ -376,4 +376,4 @@ def _read_check_cache(path: Path, bib_id: str) -> tuple[dict[str, tuple], dict[s
 
 def _write_check_cache(path: Path, bib_id: str, docs: dict[str, tuple],
                        site: dict[str, tuple]) -> None:
-    cachefile.write(path, (CHECK_CACHE_FORMAT, bib_id, docs, site))
+    cache.write(path, (CHECK_CACHE_FORMAT, bib_id, docs, site))

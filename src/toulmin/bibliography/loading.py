@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from toulmin import cache as cachefile
+from toulmin import cache
 from toulmin.bibliography import bibtex
 from toulmin.bibliography.model import Bibliography
 from toulmin.rules import RULES
@@ -135,13 +135,13 @@ def _cached(path: Path, cache_dir: str | Path, display: str | None) -> bool:
 
 def _cache_file(data: bytes, shown: str, cache_dir: str | Path) -> Path:
     # the file's bytes, the name it is shown by, and toulmin's code (cache.fingerprint)
-    digest = cachefile.fingerprint(hashlib.sha256(data).hexdigest(), shown)
+    digest = cache.fingerprint(hashlib.sha256(data).hexdigest(), shown)
     return Path(cache_dir) / f"bib-{digest}.marshal"
 
 
 def _write_cache(cache_file: Path, bib: Bibliography) -> None:
     """Write atomically; drop older caches of the same file (named by the path's hash)."""
-    if not cachefile.write_bytes(cache_file, bib.to_cache()):
+    if not cache.write_bytes(cache_file, bib.to_cache()):
         return  # a read-only tree still works, only slower
     try:
         source_id = hashlib.sha256(bib.path.encode()).hexdigest()[:16]

@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from toulmin import cache as cachefile
+from toulmin import cache
 from toulmin.definitions.datapackage import (
     DEFAULT_PATH,
     DataPackage,
@@ -89,16 +89,16 @@ def _file_digest(path: str) -> str | None:
 
 
 def _cache_name(*parts: str | bytes) -> str:
-    return cachefile.fingerprint(str(CACHE_FORMAT), *parts)
+    return cache.fingerprint(str(CACHE_FORMAT), *parts)
 
 
 def _read_cache(path: Path) -> Any:
     """The cached value, or None when absent, corrupt or written by other code."""
-    return cachefile.read_versioned(path, CACHE_FORMAT)
+    return cache.read_versioned(path, CACHE_FORMAT)
 
 
 def _write_cache(path: Path, value: Any) -> None:
-    cachefile.write_versioned(path, CACHE_FORMAT, value)
+    cache.write_versioned(path, CACHE_FORMAT, value)
 
 
 def _rows_of(findings: list[Finding]) -> list[tuple]:

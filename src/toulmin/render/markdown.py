@@ -27,7 +27,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from toulmin import cache as cachefile
+from toulmin import cache
 from toulmin.project import Project
 from toulmin.render import statpages
 from toulmin.render.figures import ChartPreprocessor, relative_url
@@ -101,21 +101,21 @@ class ToulminExtension(Extension):
         # What a rendering depends on: the entries, the year suffixes, and the works cited
         # anywhere on the site (a second Smith adds initials to every Smith: APA 7 §8.20).
         project = self.project
-        key = cachefile.fingerprint(project.bib.digest,
+        key = cache.fingerprint(project.bib.digest,
                                     repr(sorted(project.year_suffixes().items())),
                                     "\0".join(project.cited_keys()))
         return project.cache_path / f"render-{key[:24]}.marshal"
 
     def _found_cache_file(self) -> Path:
-        return self.project.cache_path / f"citations-{cachefile.fingerprint()[:24]}.marshal"
+        return self.project.cache_path / f"citations-{cache.fingerprint()[:24]}.marshal"
 
     def load_render_cache(self) -> None:
         """Reuse the renderings of the last build when the references have not changed,
         and the citations found in each unchanged text."""
-        found = cachefile.read(self._found_cache_file())
+        found = cache.read(self._found_cache_file())
         if isinstance(found, dict):
             self._found_disk = found
-        data = cachefile.read(self._render_cache_file())
+        data = cache.read(self._render_cache_file())
         if isinstance(data, tuple) and len(data) == 4:
             texts, htmls, sort_keys, citations = data
             self._texts.update(texts)
@@ -135,14 +135,14 @@ class ToulminExtension(Extension):
             for old in found.parent.glob("citations-*.marshal"):  # written by other code
                 if old != found:
                     old.unlink(missing_ok=True)
-            cachefile.write(found, self._found_used)
+            cache.write(found, self._found_used)
         if self._render_sizes() == self._loaded_sizes:
             return
         path = self._render_cache_file()
         for old in path.parent.glob("render-*.marshal"):
             if old != path:
                 old.unlink(missing_ok=True)
-        cachefile.write(path, (self._texts, self._htmls, self._sort_keys, self._citations))
+        cache.write(path, (self._texts, self._htmls, self._sort_keys, self._citations))
 
     # -- Python-Markdown hooks -------------------------------------------------------------
 
