@@ -127,7 +127,7 @@ class Project:
         findings = list(self.bib.findings)
         stats = self.statistics
         site = interface.SiteContext(self)
-        document_checks = [c for c in interface.checks(interface.DOCUMENT) if c.needs_bib]
+        document_checks = None  # imported on the first document the cache does not hold
         # Mentions depend on the stopwords too: results found with others are not reused.
         bib_id = f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}"
         stat_id = _stats_identity(stats)
@@ -142,6 +142,9 @@ class Project:
                 doc.cited = list(hit[2])
                 doc.stats = list(hit[3])
             else:
+                if document_checks is None:
+                    document_checks = [c for c in interface.checks(interface.DOCUMENT)
+                                       if c.needs_bib]
                 doc_findings = self._check_document(doc, site, document_checks)
             fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
                                doc.cited, doc.stats, stat_id)

@@ -176,3 +176,29 @@ def test_a_registered_check_runs_without_wiring(tmp_path, monkeypatch):
     assert ("posts/p.md", "CIT006", "seen 1") in {(f.path, f.code, f.message) for f in found}
     assert ("references.bib", "BIB007", "cited ['horvath1991relation', 'nojournal2020']") in {
         (f.path, f.code, f.message) for f in found}
+
+
+def test_check_modules_declare_the_scopes_they_register():
+    every = interface.checks()
+    for module, scopes in interface.CHECK_MODULES.items():
+        registered = {c.scope for c in every if c.name.startswith(module + ".")}
+        assert registered == set(scopes), module
+
+
+def test_a_warm_check_imports_no_document_check_and_no_rule_table(minisite):
+    """What a warm check pays for: every document comes from the cache, so neither the
+    citation rules (their patterns take tens of milliseconds to compile) nor the rule tables
+    of findings it does not make are imported."""
+    import subprocess
+    import sys
+
+    root = str(minisite)
+    subprocess.run([sys.executable, "-m", "toulmin", "check", root], capture_output=True,
+                   check=False)
+    probe = (f"import sys; from toulmin.cli import main; code = main(['check', {root!r}]); "
+             "loaded = sorted(m for m in sys.modules if m in ('toulmin.checks.citations', "
+             "'toulmin.scan.citations', 'toulmin.rules.citations', 'rapidfuzz')); "
+             "print('LOADED', loaded, code)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=False).stdout
+    assert "LOADED [] 0" in out, out

@@ -19,8 +19,18 @@ from dataclasses import dataclass
 
 from toulmin.findings import ERROR, WARNING, Finding
 
-__all__ = ["ERROR", "FAMILIES", "RULES", "WARNING", "Family", "Rule", "closest_codes",
-           "finding", "rules_markdown"]
+__all__ = [
+    "ERROR",
+    "FAMILIES",
+    "RULES",
+    "WARNING",
+    "Family",
+    "Rule",
+    "closest_codes",
+    "families",
+    "finding",
+    "rules_markdown",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +72,86 @@ class Family:
     rules: tuple[Rule, ...]
 
 
-def _families() -> tuple[Family, ...]:
-    from toulmin.rules import (
-        bibliography,
-        charts,
-        citations,
-        cli,
-        config,
-        data,
-        lock,
-        new,
-        statistics,
-    )
-
-    return tuple(m.FAMILY for m in (citations, bibliography, statistics, data, charts, lock,
-                                    new, config, cli))
+#: each family's code prefix and the module of this package holding its table, in the
+#: order the code lists give them
+_FAMILY_MODULES = {
+    "CIT": "citations", "BIB": "bibliography", "STA": "statistics", "DATA": "data",
+    "CHA": "charts", "REF": "lock", "NEW": "new", "CFG": "config", "CLI": "cli",
+}
 
 
-FAMILIES: tuple[Family, ...] = _families()
-RULES: dict[str, Rule] = {r.code: r for fam in FAMILIES for r in fam.rules}
+def _family(prefix: str) -> Family:
+    import importlib
+
+    return importlib.import_module(f"toulmin.rules.{_FAMILY_MODULES[prefix]}").FAMILY
+
+
+class _Rules(dict):
+    """code -> Rule, each family's table imported on the first look-up of one of its codes.
+
+    A warm check that reports nothing new imports no table; iterating (``explain``, the
+    code lists, the tests) imports them all.
+    """
+
+    def _load(self, prefix: str) -> None:
+        for rule in _family(prefix).rules:
+            self.setdefault(rule.code, rule)
+
+    def _load_all(self) -> None:
+        if not getattr(self, "_complete", False):
+            for prefix in _FAMILY_MODULES:
+                self._load(prefix)
+            self._complete = True
+
+    def __missing__(self, code: str) -> Rule:
+        prefix = code.rstrip("0123456789")
+        if prefix in _FAMILY_MODULES and not dict.__contains__(self, f"{prefix}:loaded"):
+            self._load(prefix)
+            dict.__setitem__(self, f"{prefix}:loaded", None)
+            if dict.__contains__(self, code):
+                return dict.__getitem__(self, code)
+        raise KeyError(code)
+
+    def __contains__(self, code: object) -> bool:
+        if isinstance(code, str) and not dict.__contains__(self, code):
+            try:
+                self[code]
+            except KeyError:
+                return False
+        return dict.__contains__(self, code)
+
+    def _rules(self) -> dict[str, Rule]:
+        self._load_all()
+        return {k: v for k, v in dict.items(self) if not k.endswith(":loaded")}
+
+    def __iter__(self):
+        return iter(self._rules())
+
+    def __len__(self) -> int:
+        return len(self._rules())
+
+    def keys(self):
+        return self._rules().keys()
+
+    def values(self):
+        return self._rules().values()
+
+    def items(self):
+        return self._rules().items()
+
+
+RULES: dict[str, Rule] = _Rules()
+
+
+def families() -> tuple[Family, ...]:
+    """Every family, in the order of the code lists (imports every table)."""
+    return tuple(_family(prefix) for prefix in _FAMILY_MODULES)
+
+
+def __getattr__(name: str):
+    if name == "FAMILIES":  # imported on first use, like the tables
+        return families()
+    raise AttributeError(f"module 'toulmin.rules' has no attribute {name!r}")
 
 
 def finding(code: str, path: str, line: int, column: int, message: str, hint: str = "", *,
@@ -113,7 +184,7 @@ def _code_cell(text: str) -> str:
 def rules_markdown() -> str:
     """The rule list of docs/writing.md and README.md (between their ``rules`` markers)."""
     out: list[str] = []
-    for fam in FAMILIES:
+    for fam in families():
         out += [f"### {fam.heading} (`{fam.prefix}`)", ""]
         if fam.intro:
             out += [fam.intro, ""]
