@@ -132,3 +132,22 @@ def test_a_warm_render_after_a_second_smith_is_cited_matches_a_cold_one(tmp_path
     assert "(J. Smith, 2020)" in _text(cold)
     assert warm == cold
 
+
+
+IN_PRESS = """\
+@article{doe_a, author = {Doe, Jane}, title = {First}, journal = {J}, year = {in press}}
+@article{doe_b, author = {Doe, Jane}, title = {Second}, journal = {J}, year = {in press}}
+"""
+
+
+def test_statistic_source_labels_write_suffixes_as_the_style_does(tmp_path):
+    """A statistic's hover names its sources as the page's citations do: two in-press works
+    of one author are "in press-a" and "in press-b" (APA 7 §8.19), not "in pressa"."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "p.md").write_text("# P\n\nBoth [@doe_a; @doe_b].\n")
+    (tmp_path / "references.bib").write_text(IN_PRESS)
+    project = Project.load(tmp_path)
+    ext = ToulminExtension(project=project)
+    html = markdown.Markdown(extensions=[ext]).convert("Both [@doe_a; @doe_b].")
+    assert "in press-a" in _text(html) and "in press-b" in _text(html)
+    assert ext._source_labels(["doe_a", "doe_b"]) == ["Doe (in press-a)", "Doe (in press-b)"]

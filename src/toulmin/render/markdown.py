@@ -263,8 +263,9 @@ class ToulminExtension(Extension):
     def _source_labels(self, keys) -> list[str]:
         entries = self.entries()
         suffixes = self.project.year_suffixes()
-        return [f"{apa.author_short(entries[k], True)} ({entries[k].year or 'n.d.'}"
-                f"{suffixes.get(k, '')})" for k in keys if k in entries]
+        return [f"{apa.author_short(entries[k], True)} "
+                f"({apa.date_short(entries[k], suffixes.get(k, ''))})"
+                for k in keys if k in entries]
 
     def statistics_index(self) -> str:
         stats = self.project.statistics
