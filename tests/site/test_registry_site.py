@@ -22,9 +22,10 @@ def test_site_lock_covers_every_doi(tmp_path, run_cli):
             assert records[key]["recorded"] in ("offline", "registry")
     text = (ROOT / "references.lock.json").read_text(encoding="utf-8")
     assert text == lock.dumps(lock.load(ROOT / "references.lock.json"))
-    for name in ("mkdocs.yml", "references.bib", "references.lock.json"):
+    for name in ("mkdocs.yml", "references.bib", "references.lock.json",
+                 "references.sources.json"):
         shutil.copy2(ROOT / name, tmp_path / name)
-    for name in ("posts", "docs", "scripts", "data"):
+    for name in ("posts", "docs", "scripts", "data", "sources"):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, tmp_path / name)
     _, out, _ = run_cli("check", tmp_path, "--strict-refs", "--format", "json")
