@@ -7,6 +7,7 @@ on the synthetic site's project directly, so these tests hold whatever finds it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -260,3 +261,31 @@ def test_one_source_sentence_for_several_figures_is_shown_once():
     assert note == (' \u2014 Source: "Of 1,211 patients, 42% recovered." (abstract, via '
                     'Crossref); "At 12 months, 35% had relapsed." (excerpt, p. 4)')
     assert hover_note([]) == ""
+
+
+def test_the_check_s_evidence_reaches_the_hover(minisite):
+    """Through the real API: an abstract stored in references.sources.json, a post quoting
+    its figure, the check, then the hover (skipped until the sources engine is there)."""
+    pytest.importorskip("toulmin.bibliography.sources")
+    (minisite / "references.sources.json").write_text(json.dumps({"format": 1, "works": {
+        "brown2001interval": {
+            "doi": "10.1214/ss/1009213286", "kind": "abstract", "via": "europepmc",
+            "text": "We revisit the Wald interval. Of 1,211 simulated samples, 42% gave a "
+                    "coverage below the nominal level. The score interval is recommended.",
+            "url": "https://www.ebi.ac.uk/europepmc/webservices/rest/search",
+            "retrieved": "2026-11-30"}}}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path = minisite / POST
+    text = path.read_text(encoding="utf-8").replace(
+        "<!-- more -->",
+        "In one simulation study, 42% of samples fell short of the nominal coverage\n"
+        "[@brown2001interval].\n\n<!-- more -->", 1)
+    path.write_text(text, encoding="utf-8")
+    project = Project.load(minisite)
+    assert not [f for f in project.check() if f.is_error and f.path == POST]
+    assert project.evidence(POST)
+    titles = [t for href, t, _ in _links(_convert(project, _body(text), path))
+              if href == "#ref-brown2001interval"]
+    assert 'Source: "Of 1,211 simulated samples, 42% gave a coverage below the nominal ' \
+           "level" in titles[0]
+    assert titles[0].endswith("(abstract, via Europe PMC, retrieved 2026-11-30)")
+    assert NOTE not in titles[1]
