@@ -260,6 +260,15 @@ class Project:
             self._suffixes = suffixes
         return self._suffixes
 
+    def evidence(self, doc_path: str) -> list:
+        """What the check found in the cited works' stored text for the figures and
+        quotations of document ``doc_path``: ``Evidence(key, line, column, written,
+        source_sentence, provenance, kind)`` records, for the renderer's hovers.
+
+        STAND-IN (src-render): none yet; the src-check branch replaces this.
+        """
+        return []
+
     def citing_documents(self) -> dict[str, list[Document]]:
         """key -> the documents that cite it, in document order."""
         self.check()

@@ -6,10 +6,13 @@ It works in any Python-Markdown host (MkDocs, Zensical, plain ``markdown.markdow
 
 A preprocessor replaces each pandoc-style citation with its APA 7 rendering (stashed as
 raw HTML, so no other inline pattern touches it), linked to the entry in the page's
-reference list, with the full reference as its title (shown as a tooltip). A tree
+reference list, with the full reference as its title (shown as a tooltip), followed by the
+source's own sentence when the check found the sentence's figure or quotation in the work's
+stored text (``render.evidence``). A tree
 processor appends the page's References section before the table of contents is built, so
-the heading appears in it. A block line ``::: bibliography`` expands to the list of every
-work cited anywhere on the site.
+the heading appears in it; each entry says how it was verified (``render.verification``).
+A block line ``::: bibliography`` expands to the list of every work cited anywhere on the
+site.
 
 Per-page state (the works cited, in order) is cleared in ``reset()``, because one Markdown
 instance may render many pages.
@@ -30,7 +33,9 @@ from markdown.treeprocessors import Treeprocessor
 from toulmin import cache
 from toulmin.project import Project
 from toulmin.render import statpages
+from toulmin.render.evidence import DocumentNotes, Notes, citation_anchor
 from toulmin.render.figures import ChartPreprocessor, relative_url
+from toulmin.render.verification import verification_html
 from toulmin.scan import citations as cite
 from toulmin.scan.model import Citation, CiteItem
 from toulmin.scan.statrefs import StatRef, find_stat_refs
@@ -67,6 +72,9 @@ class ToulminExtension(Extension):
         self.urls: dict[str, str] = {}
         #: URL of the page being rendered (set by the MkDocs plugin)
         self.page_url: str = ""
+        #: path of the Markdown file being rendered (set by the MkDocs plugin, or by any
+        #: host that wants the evidence of that document's citations on their hovers)
+        self.page_source: str | None = None
         self._texts: dict[str, str] = {}
         self._htmls: dict[str, str] = {}
         self._sort_keys: dict[str, tuple] = {}
@@ -79,6 +87,10 @@ class ToulminExtension(Extension):
         self._retracted: frozenset[str] | None = None
         self._lists: dict[tuple, str] = {}
         self._link_parts: dict[str, tuple[str, str]] = {}
+        #: key -> the reason its entry gives for being unregistered ("" for none)
+        self._declared: dict[str, str] = {}
+        self._verified: dict[str, str] = {}
+        self._notes: DocumentNotes | None = None
         self._refs: dict | None = None
         self.reset()
 
@@ -94,6 +106,8 @@ class ToulminExtension(Extension):
 
     def set_project(self, project: Project) -> None:
         self._project = project
+        self._notes = None
+        self._verified = {}
 
     # -- the render cache: rendered references and citations, kept between builds ---------
 
@@ -116,16 +130,18 @@ class ToulminExtension(Extension):
         if isinstance(found, dict):
             self._found_disk = found
         data = cache.read(self._render_cache_file())
-        if isinstance(data, tuple) and len(data) == 4:
-            texts, htmls, sort_keys, citations = data
+        if isinstance(data, tuple) and len(data) == 5:
+            texts, htmls, sort_keys, citations, declared = data
             self._texts.update(texts)
             self._htmls.update(htmls)
             self._sort_keys.update(sort_keys)
             self._citations.update(citations)
+            self._declared.update(declared)
         self._loaded_sizes = self._render_sizes()
 
     def _render_sizes(self) -> tuple[int, ...]:
-        return (len(self._texts), len(self._htmls), len(self._sort_keys), len(self._citations))
+        return (len(self._texts), len(self._htmls), len(self._sort_keys), len(self._citations),
+                len(self._declared))
 
     def save_render_cache(self) -> None:
         """Keep this build's renderings (only when it added any) and the citations found in
@@ -142,7 +158,8 @@ class ToulminExtension(Extension):
         for old in path.parent.glob("render-*.marshal"):
             if old != path:
                 old.unlink(missing_ok=True)
-        cache.write(path, (self._texts, self._htmls, self._sort_keys, self._citations))
+        cache.write(path, (self._texts, self._htmls, self._sort_keys, self._citations,
+                           self._declared))
 
     # -- Python-Markdown hooks -------------------------------------------------------------
 
@@ -188,7 +205,9 @@ class ToulminExtension(Extension):
             self._htmls[key] = body
         return body
 
-    def link(self, key: str, inner: str) -> str:
+    def link(self, key: str, inner: str, note: str = "") -> str:
+        """A link to ``key``'s entry around ``inner``, the full reference (and ``note``,
+        plain text: the source's sentence) as its title."""
         parts = self._link_parts.get(key)
         if parts is None:
             if key not in self.entries():
@@ -200,16 +219,23 @@ class ToulminExtension(Extension):
                 f'" href="#{ident}" title="{title}">')
         self.cited.setdefault(key, None)
         n = self.counts[key] = self.counts.get(key, 0) + 1
+        if note:
+            title = html.escape(self.title_for(key) + note, quote=True)
+            return f'{parts[0]}{n}" href="#{anchor(key)}" title="{title}">{inner}</a>'
         return f"{parts[0]}{n}{parts[1]}{inner}</a>"
 
-    def render_citation(self, citation, source: str = "") -> str | None:
+    def render_citation(self, citation, source: str = "",
+                        notes: dict[str, str] | None = None) -> str | None:
         """The citation's HTML (``citation`` a ``Citation`` or packed by
-        ``find_citations``); ``source`` (its Markdown text) keys a per-build cache.
+        ``find_citations``); ``source`` (its Markdown text) keys a per-build cache;
+        ``notes`` (key -> the evidence found for that work in this citation's sentence, as
+        ``render.evidence.hover_note`` words it) follow the full reference on hover.
 
         The blog plugin renders each post's excerpt once per index, category and archive
         page, so the same citations come back many times. The APA rendering is cached with
-        markers where the links go; the links (whose ids count occurrences on the page)
-        are filled in for each page.
+        markers where the links go; the links (whose ids count occurrences on the page,
+        and whose titles carry the evidence of this one sentence) are filled in for each
+        page.
         """
         entries = self.entries()
         if isinstance(citation, tuple):  # packed by find_citations
@@ -228,7 +254,27 @@ class ToulminExtension(Extension):
                                            link=_mark_link)
             if cache_key:
                 self._citations[cache_key] = template
+        if notes:
+            return _LINK_MARK.sub(
+                lambda m: self.link(m.group(1), m.group(2), notes.get(m.group(1), "")),
+                template)
         return _LINK_MARK.sub(lambda m: self.link(m.group(1), m.group(2)), template)
+
+    # -- evidence: the source's sentence on a citation's hover -------------------------------
+
+    def page_notes(self, md) -> Notes:
+        """The hover notes of the citations of the document ``md`` is converting (the
+        page's; for the blog's excerpt of a post, the post's), by their order in it."""
+        source = self.page_source
+        if _is_excerpt(md):
+            excerpt = md.treeprocessors["excerpt"]  # Material's: it holds the post's page
+            post = getattr(excerpt, "page", None) or getattr(excerpt, "post", None)
+            source = getattr(getattr(post, "file", None), "abs_src_path", None) or source
+        if not source:
+            return {}
+        if self._notes is None:
+            self._notes = DocumentNotes(self.project, self.find_citations)
+        return self._notes.for_file(source)
 
     def cited_refs(self, keys=()) -> dict:
         """The works cited on the site (and ``keys``), for the APA rules that compare works
@@ -333,6 +379,22 @@ class ToulminExtension(Extension):
             self._retracted = retracted_keys(self.project.root)
         return key in self._retracted
 
+    def verification_line(self, key: str) -> str:
+        """How ``key`` was verified, as HTML for the end of its entry
+        (``render.verification``; the lock read once per build, never fetched)."""
+        found = self._verified.get(key)
+        if found is None:
+            from toulmin.bibliography.lock import lock_status
+
+            declared = self._declared.get(key)
+            if declared is None:  # the entry decoded once; later builds read the cache
+                ref = self.entries().get(key)
+                declared = self._declared[key] = "" if ref is None else \
+                    ref.get("unregistered")
+            found = self._verified[key] = verification_html(
+                lock_status(key, self.project.root), declared)
+        return found
+
     def references_link(self) -> str:
         """A link from a page's reference list to the site-wide one ('' without a page)."""
         url = self.getConfig("references_url")
@@ -349,6 +411,7 @@ class ToulminExtension(Extension):
         items = []
         for key in ordered:
             body = self.entry_html(key)
+            status = self.verification_line(key)
             extra = ""
             if backlinks and citing.get(key):
                 links = []
@@ -368,7 +431,7 @@ class ToulminExtension(Extension):
                              + "; ".join(links) + end + "</span>")
             badge = RETRACTED_BADGE if self.is_retracted(key) else ""
             items.append(f'<li class="toulmin-ref" id="{anchor(key)}">{body}{badge}{extra}'
-                         "</li>")
+                         f"{status}</li>")
         return '<ol class="toulmin-reflist">\n' + "\n".join(items) + "\n</ol>"
 
 
@@ -430,17 +493,22 @@ class CitationPreprocessor(Preprocessor):
         if _is_excerpt(self.md):
             cut = text.find(EXCERPT_SEPARATOR)
             limit = cut if cut >= 0 else limit
-        spans = [(c[1], c[2], c) for c in self.ext.find_citations(text)]
+        spans = [(c[1], c[2], c, i) for i, c in enumerate(self.ext.find_citations(text))]
         if "stat" in text:
-            spans += [(r.start, r.end, r) for r in find_stat_refs(text)]
+            spans += [(r.start, r.end, r, -1) for r in find_stat_refs(text)]
             spans.sort(key=lambda t: t[0])
-        for start, end, item in spans:
+        notes = self.ext.page_notes(self.md) if spans else {}
+        for start, end, item, ordinal in spans:
             if start >= limit:
                 break
             if isinstance(item, StatRef):
                 rendered = self.ext.render_stat(item)
             else:
-                rendered = self.ext.render_citation(item, text[start:end])
+                found = notes.get(ordinal)
+                if found is not None and found[0] != citation_anchor(text, start, end):
+                    found = None  # the host changed the text: no note rather than a wrong one
+                rendered = self.ext.render_citation(item, text[start:end],
+                                                    found[1] if found else None)
             if rendered is None:
                 continue
             out.append(text[pos:start])

@@ -194,6 +194,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         if self.extension is not None:
             self.extension.page_url = _site_path(page.file.url)
+            # the document whose evidence its citations' hovers show
+            self.extension.page_source = page.file.abs_src_path
         return markdown
 
     # While the blog plugin counts a post's reading time (priority 0) the post stands in

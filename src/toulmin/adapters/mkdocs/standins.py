@@ -9,7 +9,9 @@ the build more than rendering it did. While they read a post they get a stand-in
   through; counting it made a post with 13 works read two minutes longer) and each
   citation link turned into a pair of comments around its text;
 - for the search index, the reference list as text-only list items and the same comment
-  pairs: the same text in the same sections and list items, so the same index.
+  pairs: the same text in the same sections and list items, so the same index. What the
+  indexer skips (an element marked ``data-search-exclude``: the line under each entry that
+  says how it was verified) the stand-in leaves out too.
 
 Comments are ignored by both parsers and split text where tags do, so the text each sees
 is the text it would have seen. ``restore`` puts everything back, and says so loudly if
@@ -32,6 +34,9 @@ LINK_CLOSE = "<!--/toulmin-cite-->"
 _CITE_LINK = re.compile(r'(<a class="toulmin-cite" [^>]*>)(.*?)</a>', re.S)
 _LIST_ITEM = re.compile(r"<li\b[^>]*>(.*?)</li>", re.S)
 _TAG = re.compile(r"<[^>]*>")
+# An element Material's indexer skips, with its text: toulmin marks only spans so, never
+# nested in another span.
+_EXCLUDED = re.compile(r"<span\b[^>]*\sdata-search-exclude\b[^>]*>.*?</span>", re.S)
 
 
 class StandInLost(Exception):
@@ -108,8 +113,9 @@ def restore(page_html: str, held: Held) -> str:
 
 
 def text_only_list(ref_list: str) -> str:
-    """``ref_list`` with each item's markup (italics, links, badges) removed and nothing
-    else changed: the same text in the same list items.
+    """``ref_list`` with each item's markup (italics, links, badges) removed, and what the
+    indexer skips (``data-search-exclude``), and nothing else changed: the same text in the
+    same list items.
 
     A search indexer that keeps list items and the text inside them (as Material's does)
     gets the same index from this as from the full list, with a fraction of the tags.
@@ -136,4 +142,6 @@ def _text_only_item(m: re.Match) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def _text_only(inner: str) -> str:
+    if "data-search-exclude" in inner:
+        inner = _EXCLUDED.sub("", inner)
     return "<li>" + html.escape(html.unescape(_TAG.sub("", inner)), quote=False) + "</li>"
