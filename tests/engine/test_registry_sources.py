@@ -416,3 +416,21 @@ def test_cli_writes_the_sources_file_named_in_settings(server, tmp_path, run_cli
     assert code == 0, err
     assert "1 abstract stored; references.sources.json updated" in err
     assert json.loads((tmp_path / "references.sources.json").read_text())["works"]
+
+
+def test_add_ref_stores_the_abstract_too(server, tmp_path):
+    from toulmin.registries.addref import add_refs
+
+    server.on("works", ELIFE, ("body", _without_abstract(ELIFE)))
+    path = tmp_path / "references.bib"
+    path.write_text("", encoding="utf-8")
+    added, problems = add_refs([SREP, ELIFE, PONE], path, tmp_path / "references.lock.json",
+                               _config(tmp_path), today=TODAY)
+    assert problems == []
+    keys = {a.doi: a.key for a in added}
+    works = _works(tmp_path)
+    assert works[keys[SREP]]["via"] == "crossref"
+    assert works[keys[ELIFE]]["via"] == "openalex"
+    assert works[keys[ELIFE]]["text"] == _crossref_text(ELIFE)
+    assert keys[PONE] not in works  # no registry has its abstract
+    assert all(r["retrieved"] == TODAY and r["kind"] == "abstract" for r in works.values())
