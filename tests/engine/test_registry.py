@@ -1,14 +1,11 @@
 """Registry verification (``toulmin verify-refs``, ``add-ref``) and the lock checks.
 
-The real client runs against a local HTTP server (127.0.0.1, a free port, in a thread)
-that replays the recorded registry responses of ``tests/fixtures/registry`` (see its
-``SOURCES.md`` and ``index.json``): ``/doi/{doi}`` plays doi.org content negotiation (the
-recorded CSL-JSON documents; any other DOI gets a 404, as doi.org answers an unknown DOI)
-and ``/crossref/works/{doi}`` plays Crossref's REST API (the recorded works records; any
-other DOI gets the recorded 404 "Resource not found."). For the Crossref DOIs whose
-CSL-JSON was not recorded, the verifier therefore uses Crossref's works record (same field
-names). Per-test overrides add failures: 429, 500, a stall, malformed JSON, and the
-constructed retraction record (``constructed/``).
+The real client runs against the local HTTP server of ``tests/registryserver.py``, which
+replays the recorded registry responses of ``tests/fixtures/registry`` (see its
+``SOURCES.md`` and ``index.json``). For the Crossref DOIs whose CSL-JSON was not recorded,
+the verifier uses Crossref's works record (same field names). Per-test overrides add
+failures: 429, 500, a stall, malformed JSON, and the constructed retraction record
+(``constructed/``).
 """
 
 from __future__ import annotations
@@ -20,13 +17,11 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from registryserver import FIX, NEURO, PONE, Registry
 
 from toulmin.bibliography import bibtex as bib
 from toulmin.bibliography import loading, lock
@@ -50,134 +45,14 @@ from toulmin.registries.verify import (
 )
 from toulmin.style import apa
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures" / "registry"
 CSL = Path(__file__).resolve().parents[1] / "fixtures" / "csl" / "apa.csl"
 TODAY = "2026-11-22"
 
-PONE = "10.1371/journal.pone.0033693"
-NEURO = "10.1016/j.neurobiolaging.2010.03.024"
 SCIENCE = "10.1126/science.169.3946.635"
 PPAT = "10.1371/journal.ppat.1008184"
 
 
 # --------------------------------------------------------------------------- the server
-
-
-def _recorded() -> tuple[dict[str, Path], dict[str, Path]]:
-    index = json.loads((FIX / "index.json").read_text(encoding="utf-8"))
-    csl, works = {}, {}
-    for e in index["entries"]:
-        f = e.get("file")
-        if not f or not (FIX / f).is_file() or e["response"]["status"] != 200:
-            continue
-        if e["category"] == "csl-json" and "manubot-modified" not in f:
-            csl[e["doi"].lower()] = FIX / f
-        elif e["category"] == "crossref-works":
-            works[e["doi"].lower()] = FIX / f
-    return csl, works
-
-
-class Registry:
-    """The fake registry: recorded responses plus scripted per-path overrides."""
-
-    def __init__(self):
-        self.csl, self.works = _recorded()
-        self.overrides: dict[str, list[tuple]] = {}
-        self.requests: list[tuple[str, dict]] = []
-        self.lock = threading.Lock()
-        registry_ = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                registry_.handle(self)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def env(self) -> dict[str, str]:
-        return {"TOULMIN_DOI_URL": f"{self.base}/doi",
-                "TOULMIN_CROSSREF_URL": f"{self.base}/crossref",
-                "TOULMIN_MAILTO": "tests@example.org"}
-
-    def on(self, kind: str, doi: str, *actions: tuple) -> None:
-        """Script the next answers for ``kind`` ("doi" or "works") of ``doi``."""
-        self.overrides.setdefault(f"{kind}:{doi.lower()}", []).extend(actions)
-
-    def handle(self, h: BaseHTTPRequestHandler) -> None:
-        parsed = urllib.parse.urlsplit(h.path)
-        path = urllib.parse.unquote(parsed.path)
-        with self.lock:
-            self.requests.append((h.path, dict(h.headers)))
-        if path.startswith("/doi/"):
-            kind, doi = "doi", path[len("/doi/"):]
-        elif path.startswith("/crossref/works/"):
-            kind, doi = "works", path[len("/crossref/works/"):]
-        elif path == "/crossref/works":
-            return self.search(h, urllib.parse.parse_qs(parsed.query))
-        else:
-            return self.send(h, 404, b"no route", "text/plain")
-        with self.lock:
-            queue = self.overrides.get(f"{kind}:{doi.lower()}")
-            action = queue.pop(0) if queue and len(queue) > 1 else (queue[0] if queue else None)
-        if action is not None:
-            return self.act(h, action)
-        table = self.csl if kind == "doi" else self.works
-        f = table.get(doi.lower())
-        if f is not None:
-            ctype = "application/vnd.citationstyles.csl+json" if kind == "doi" else \
-                "application/json"
-            return self.send(h, 200, f.read_bytes(), ctype)
-        if kind == "doi":
-            return self.send(h, 404, b"<html><body>DOI Not Found</body></html>", "text/html")
-        body = (FIX / "errors" / "crossref-works-404_10.1371_notarealdoi.txt").read_bytes()
-        return self.send(h, 404, body, "text/plain")
-
-    def act(self, h, action: tuple) -> None:
-        what = action[0]
-        if what == "status":
-            _, status, headers = action
-            return self.send(h, status, b"error", "text/plain", headers)
-        if what == "sleep":
-            time.sleep(action[1])
-            return self.send(h, 503, b"late", "text/plain")
-        if what == "body":
-            return self.send(h, 200, action[1], "application/json")
-        if what == "file":
-            return self.send(h, 200, Path(action[1]).read_bytes(), "application/json")
-        raise AssertionError(action)
-
-    def search(self, h, query: dict) -> None:
-        # No Crossref search response was recorded: the answer is built on Crossref's
-        # documented list shape ({"message": {"items": [...]}}) from two recorded works
-        # records, the matching one second.
-        items = [json.loads((self.works[NEURO.lower()]).read_text())["message"],
-                 json.loads((self.works[PONE.lower()]).read_text())["message"]]
-        body = json.dumps({"status": "ok", "message-type": "work-list",
-                           "message": {"items": items, "total-results": 2}})
-        return self.send(h, 200, body.encode(), "application/json")
-
-    @staticmethod
-    def send(h, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
-        try:
-            h.send_response(status)
-            h.send_header("Content-Type", ctype)
-            h.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                h.send_header(k, v)
-            h.end_headers()
-            h.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -278,9 +153,9 @@ def test_doi_of_another_paper_is_a_mismatch(server, tmp_path):
     out = _verify(tmp_path, "wrongdoi2012")["wrongdoi2012"]
     assert out.verdict == MISMATCH
     fields = {d["field"]: d for d in out.differences}
-    assert {"title", "author", "container"} <= set(fields)
+    assert {"title", "author 1", "author 2", "container"} <= set(fields)
     assert fields["title"]["registry"].startswith("Human umbilical cord blood")
-    assert fields["author"] == {"field": "author", "entry": "Sadasivan", "registry": "Lee"}
+    assert fields["author 1"] == {"field": "author 1", "entry": "Sadasivan", "registry": "Lee"}
     assert fields["author count"]["registry"] == "11"
 
 
@@ -362,6 +237,9 @@ def test_malformed_json_is_could_not_check(server, tmp_path):
     out = _verify(tmp_path, "frank1970structure")["frank1970structure"]
     assert out.verdict == UNCHECKED
     assert "malformed JSON" in out.error
+    # a garbled answer is not cached: the next run asks again and gets the record
+    server.overrides.clear()
+    assert _verify(tmp_path, "frank1970structure")["frank1970structure"].verdict == VERIFIED
 
 
 def test_a_response_larger_than_the_bound_is_refused(server, tmp_path, monkeypatch):

@@ -20,11 +20,27 @@ indent and a trailing newline. It maps each entry key to its record::
       "format": 1
     }
 
-``verdict`` is ``verified``, ``mismatch`` (``differences`` lists ``{field, entry,
-registry}``), ``not_found``, ``unchecked`` (the registry could not be asked; ``error``
-says why) or ``unverified`` (recorded offline). A record made offline has
-``"recorded": "offline"``, ``"retracted": null`` (unknown) and a ``note`` on how the DOI
-was verified. ``checked`` keeps its old date when nothing
+``verdict`` is one of the constants below:
+
+- ``verified``: only ever with ``"recorded": "registry"``, written by ``verify-refs`` or
+  ``add-ref`` from a registry's answer;
+- ``mismatch`` (``differences`` lists ``{field, entry, registry}``, e.g. ``{"field":
+  "author 2", "entry": "Smiht", "registry": "Smith"}``), ``not_found`` (the DOI is not
+  registered);
+- ``unchecked``: the registry could not be asked; ``error`` says why;
+- ``checked_by_hand``: metadata established by hand, never counted as verified; the record
+  has ``checked_by`` and ``checked_against`` (free text);
+- ``not_registered``: an entry without a DOI for which Crossref's bibliographic search
+  found no registered work scoring 0.9 or more; ``doi`` is empty and ``best_candidate``
+  (``{doi, score, title}``) is there only as information, never a proposed DOI;
+- ``unregistered``: the entry declares it (``unregistered = {<reason>}``); ``reason``
+  holds the declaration, ``"recorded": "entry"``, no search is made;
+- ``doi_proposed``: an entry without a DOI whose best candidate scores 0.9 or more
+  (``best_candidate``); ``verify-refs --accept`` writes that DOI into the entry;
+- ``unverified``: a placeholder recorded offline.
+
+A record made offline has ``"recorded": "offline"``, ``"retracted": null`` (unknown) and
+a ``note`` on how the DOI was verified. ``checked`` keeps its old date when nothing
 else in the record changed, so rerunning on unchanged entries rewrites identical bytes.
 Writes go to a temporary file first and replace the lock in one ``os.replace``.
 
@@ -40,6 +56,16 @@ from pathlib import Path
 
 FORMAT = 1
 LOCK_NAME = "references.lock.json"
+
+VERIFIED = "verified"
+MISMATCH = "mismatch"
+NOT_FOUND = "not_found"
+UNCHECKED = "unchecked"
+UNVERIFIED = "unverified"
+CHECKED_BY_HAND = "checked_by_hand"
+NOT_REGISTERED = "not_registered"
+UNREGISTERED = "unregistered"
+DOI_PROPOSED = "doi_proposed"
 _STATUS_CACHE: dict[tuple[str, float], dict[str, dict]] = {}
 
 
@@ -97,7 +123,8 @@ def write(path: str | os.PathLike, entries: dict[str, dict]) -> bool:
 def make_record(*, doi: str, hash: str, verdict: str, checked: str, recorded: str,
                 differences: list[dict] | None = None, retracted: bool | None = False,
                 notice: str | None = None, updates: list[dict] | None = None,
-                error: str = "", registry_doi: str = "", note: str = "") -> dict:
+                error: str = "", registry_doi: str = "", note: str = "",
+                best_candidate: dict | None = None, reason: str | None = None) -> dict:
     rec = {
         "checked": checked,
         "differences": list(differences or []),
@@ -115,6 +142,10 @@ def make_record(*, doi: str, hash: str, verdict: str, checked: str, recorded: st
         rec["note"] = note
     if registry_doi and registry_doi.lower() != doi.lower():
         rec["registry_doi"] = registry_doi
+    if best_candidate:
+        rec["best_candidate"] = dict(best_candidate)
+    if reason is not None:
+        rec["reason"] = reason
     return rec
 
 

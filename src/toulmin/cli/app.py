@@ -65,14 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify-refs", help="check every DOI against the registries and "
                        "write references.lock.json (network)",
                        description="Check each entry with a DOI against doi.org and Crossref "
-                       "(title, year, authors, container, retractions) and record the "
-                       "verdicts in references.lock.json; propose DOIs for entries without.")
+                       "(title, year, every author, container, retractions) and record the "
+                       "verdicts in references.lock.json; store each verified work's abstract "
+                       "(Crossref, else Europe PMC, else OpenAlex) in references.sources.json; "
+                       "search Crossref for entries without a DOI (no match scoring 0.9: "
+                       "not_registered, unless the entry declares unregistered = {reason}).")
     v.add_argument("path", nargs="?", default=".", help="the site's root (default: .)")
     v.add_argument("--bibliography", default=None,
                    help="reference base, relative to the site root (default: references.bib)")
     v.add_argument("--refresh", action="store_true", help="ignore the response cache")
     v.add_argument("--accept", action="store_true",
-                   help="write proposed DOIs (match score 0.9 or more) into the entries")
+                   help="write proposed DOIs (match score 0.9 or more, never less) into the "
+                   "entries")
     v.add_argument("--timeout", type=float, default=None,
                    help="connect/read timeout in seconds (default: 10)")
 
@@ -296,7 +300,12 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
                                  f"reference base not found in {root}").format(),
               file=sys.stderr)
         return 2
-    return verify_refs(bib_path, lock_path, config, accept=args.accept)
+    from toulmin.bibliography.sources import SOURCES_NAME
+
+    settings = read_mkdocs(root)
+    sources_path = root / (getattr(settings, "sources", "") or SOURCES_NAME)
+    return verify_refs(bib_path, lock_path, config, accept=args.accept,
+                       sources_path=sources_path)
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@ The entry is built from the CSL-JSON record (or Crossref's works message), keyed
 acronyms and inner-capital words protected with braces, its authors written in full
 ("Family, Given and ..."). It is appended to the reference base without touching the
 rest of the file (the bytes are read, ``"\\n" + entry`` appended, and the result written to
-a temporary file that replaces the original), and recorded in the lock as verified.
+a temporary file that replaces the original), and recorded in the lock as verified; its
+abstract, when a registry has one, is stored in ``references.sources.json``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from toulmin.bibliography import lock
 from toulmin.bibliography.model import normalise_doi
-from toulmin.registries.client import Client, Config
+from toulmin.registries.abstracts import fetch_abstract
+from toulmin.registries.client import Client, Config, FetchError
 from toulmin.registries.comparison import compare
 from toulmin.registries.crossref import retraction_status
 from toulmin.registries.metadata import Metadata
@@ -29,6 +31,7 @@ from toulmin.registries.verify import (
     VERIFIED,
     Outcome,
     fetch_metadata,
+    merge_abstracts,
     record_for,
 )
 
@@ -312,6 +315,12 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
         outcome = Outcome(key, doi, MISMATCH if diffs else VERIFIED,
                           diffs, retraction_status(crossref), metadata=meta,
                           registry_doi=meta.doi)
+        if outcome.verdict == VERIFIED:
+            try:
+                outcome.abstract = fetch_abstract(client, doi, crossref)
+            except FetchError as exc:
+                outcome.abstract_error = str(exc)
+                problems.append(f"{doi}: the abstract could not be fetched ({exc})")
         taken.add(key)
         known[doi.lower()] = key
         added.append(Added(key, doi, text, outcome))
@@ -326,5 +335,21 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
             ref = fresh.entries[a.key]
             records[a.key] = record_for(a.outcome, ref.hash, today, None)
         lock.write(lock_path, records)
+        _store_abstracts(lock_path, fresh, added, today, problems)
     return added, problems
+
+
+def _store_abstracts(lock_path: Path, library, added: list[Added], today: str,
+                     problems: list[str]) -> None:
+    from toulmin.bibliography import sources
+
+    path = lock_path.with_name(sources.SOURCES_NAME)
+    try:
+        stored = sources.read_abstracts(path)
+    except ValueError as exc:
+        problems.append(f"{exc}; the abstracts are not stored (fix the file first)")
+        return
+    outcomes = {a.key: a.outcome for a in added}
+    sources.write_abstracts(path, merge_abstracts(stored, list(library.entries.values()),
+                                                  outcomes, today))
 

@@ -5,8 +5,11 @@ The standard library's urllib, made polite: a User-Agent with a contact address
 ``Retry-After`` (seconds or an HTTP-date), connect/read timeouts, a bounded response size
 (``MAX_BODY_BYTES``), and an on-disk response cache (``.cache/toulmin/registry/``, keyed by
 URL and Accept) that ``refresh`` bypasses.
-``Config`` says where and how to ask: base URLs come from ``TOULMIN_DOI_URL`` and
-``TOULMIN_CROSSREF_URL``; ``TOULMIN_HTTP_TIMEOUT``, ``TOULMIN_HTTP_BACKOFF`` and
+Only answers that parse are cached: a 200 answer to a JSON request whose body is not JSON
+is returned (the caller reports it) but never stored, so a garbled answer is asked again.
+``Config`` says where and how to ask: base URLs come from ``TOULMIN_DOI_URL``,
+``TOULMIN_CROSSREF_URL``, ``TOULMIN_EUROPEPMC_URL`` and ``TOULMIN_OPENALEX_URL``;
+``TOULMIN_HTTP_TIMEOUT``, ``TOULMIN_HTTP_BACKOFF`` and
 ``TOULMIN_HTTP_RETRIES`` tune the client.
 """
 
@@ -31,6 +34,8 @@ from toulmin import __version__
 JSON_ACCEPT = "application/json"
 DEFAULT_DOI_URL = "https://doi.org"
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
+DEFAULT_EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+DEFAULT_OPENALEX_URL = "https://api.openalex.org"
 DEFAULT_MAILTO = "toulmin-maintainers@users.noreply.github.com"
 CACHE_SUBDIR = "registry"
 MAX_WORKERS = 4
@@ -48,6 +53,8 @@ class Config:
 
     doi_url: str = DEFAULT_DOI_URL
     crossref_url: str = DEFAULT_CROSSREF_URL
+    europepmc_url: str = DEFAULT_EUROPEPMC_URL
+    openalex_url: str = DEFAULT_OPENALEX_URL
     mailto: str = DEFAULT_MAILTO
     timeout: float = 10.0
     retries: int = 4
@@ -63,6 +70,8 @@ class Config:
         cfg = cls(
             doi_url=env.get("TOULMIN_DOI_URL") or DEFAULT_DOI_URL,
             crossref_url=env.get("TOULMIN_CROSSREF_URL") or DEFAULT_CROSSREF_URL,
+            europepmc_url=env.get("TOULMIN_EUROPEPMC_URL") or DEFAULT_EUROPEPMC_URL,
+            openalex_url=env.get("TOULMIN_OPENALEX_URL") or DEFAULT_OPENALEX_URL,
             mailto=env.get("TOULMIN_MAILTO") or DEFAULT_MAILTO,
         )
         if env.get("TOULMIN_HTTP_TIMEOUT"):
@@ -76,6 +85,8 @@ class Config:
                 setattr(cfg, k, v)
         cfg.doi_url = cfg.doi_url.rstrip("/")
         cfg.crossref_url = cfg.crossref_url.rstrip("/")
+        cfg.europepmc_url = cfg.europepmc_url.rstrip("/")
+        cfg.openalex_url = cfg.openalex_url.rstrip("/")
         return cfg
 
     @property
@@ -174,7 +185,8 @@ class Client:
                 last = f"{type(reason).__name__}: {reason}"
             else:
                 if resp.status in _FINAL:
-                    self._cache_write(cache, url, accept, resp)
+                    if _parses(resp, accept):
+                        self._cache_write(cache, url, accept, resp)
                     return resp
                 last = f"HTTP {resp.status}"
                 if resp.status == 429 or resp.status >= 500:
@@ -210,6 +222,17 @@ class Client:
                                               headers.get("Date")) if headers else None
             return Response(exc.code, body, exc.geturl() or url,
                             headers.get("Content-Type", "") if headers else "", retry_after)
+
+
+def _parses(resp: Response, accept: str) -> bool:
+    """Whether an answer may be cached: a 200 to a JSON request must be JSON."""
+    if resp.status != 200 or "json" not in accept:
+        return True
+    try:
+        json.loads(resp.body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return True
 
 
 def retry_after_seconds(value: str | None, date: str | None = None,

@@ -1,5 +1,6 @@
-"""Comparing an entry with the registry's record: title, year, first author, author
-count and container, after folding case, accents, markup and punctuation.
+"""Comparing an entry with the registry's record: title, year, every author's surname
+(in order), the author count and the container (its full or registered short title), after
+folding case, accents, markup and punctuation.
 """
 
 from __future__ import annotations
@@ -48,8 +49,51 @@ def family_of(p: dict) -> str:
     return p.get("family") or p.get("literal") or ""
 
 
+def _surnames_match(name, person: dict) -> bool:
+    mine = {fold(name.family), fold(name.full_family)}
+    their = {fold(family_of(person)),
+             fold(f"{person.get('particle', '')} {family_of(person)}")}
+    return bool(mine & their - {""})
+
+
+def compare_authors(names: list, others: bool, theirs: list[dict]) -> list[dict]:
+    """Every author's surname, position by position, then the count.
+
+    ``others`` (the entry ends in ``and others``) means "at least these authors, in this
+    order": the registry may list more, never fewer.
+    """
+    diffs: list[dict] = []
+    for i, (name, person) in enumerate(zip(names, theirs, strict=False), start=1):
+        if not _surnames_match(name, person):
+            diffs.append({"field": f"author {i}", "entry": name.full_family,
+                          "registry": family_of(person)})
+    if (len(theirs) != len(names)) and not (others and len(theirs) >= len(names)):
+        diffs.append({"field": "author count",
+                      "entry": f"{len(names)}{' and others' if others else ''}",
+                      "registry": str(len(theirs))})
+    return diffs
+
+
+def container_matches(container: str, meta: Metadata) -> bool:
+    """The entry's journal is the registry's ``container-title`` or a registered short
+    title (``short-container-title``: "J Couns Psychol" for the Journal of Counseling
+    Psychology), after folding case, accents and punctuation ("J. Couns. Psychol.")."""
+    names = meta.containers or ([meta.container] if meta.container else [])
+    mine = _container_key(container)
+    for name in names:
+        theirs = _container_key(name)
+        if mine == theirs or similarity(mine, theirs) >= CONTAINER_THRESHOLD:
+            return True
+    return False
+
+
 def compare(ref: Reference, meta: Metadata) -> list[dict]:
-    """The fields on which the entry and the registry differ: ``{field, entry, registry}``."""
+    """The fields on which the entry and the registry differ: ``{field, entry, registry}``.
+
+    Title (with or without the registry's subtitle), year (any of the registry's dates),
+    every author's surname in order (``author 2``: entry "Smiht", registry "Smith"), the
+    author count (``and others``: at least these authors), the container.
+    """
     diffs: list[dict] = []
     title = ref.get("title")
     if title and meta.title:
@@ -66,25 +110,12 @@ def compare(ref: Reference, meta: Metadata) -> list[dict]:
                           "registry": " or ".join(meta.years)})
     names = [n for n in (ref.authors or ()) if not (n.literal and n.family.lower() == "others")]
     others = bool(ref.authors) and len(names) < len(ref.authors)
-    theirs = meta.authors
-    if names and theirs:
-        mine = fold(names[0].family)
-        mine_full = fold(names[0].full_family)
-        their = fold(family_of(theirs[0]))
-        their_full = fold(f"{theirs[0].get('particle', '')} {family_of(theirs[0])}")
-        if not ({mine, mine_full} & {their, their_full}):
-            diffs.append({"field": "author", "entry": names[0].full_family,
-                          "registry": family_of(theirs[0])})
-        if (len(theirs) != len(names)) and not (others and len(theirs) >= len(names)):
-            diffs.append({"field": "author count",
-                          "entry": f"{len(names)}{' and others' if others else ''}",
-                          "registry": str(len(theirs))})
+    if names and meta.authors:
+        diffs.extend(compare_authors(names, others, meta.authors))
     container = ref.get("journal") or ref.get("journaltitle")
     if not container and ref.type in ("incollection", "inproceedings", "inbook"):
         container = ref.get("booktitle")
-    if container and meta.container:
-        a, b = _container_key(container), _container_key(meta.container)
-        if a != b and similarity(a, b) < CONTAINER_THRESHOLD:
-            diffs.append({"field": "container", "entry": container,
-                          "registry": meta.container})
+    if container and meta.container and not container_matches(container, meta):
+        diffs.append({"field": "container", "entry": container,
+                      "registry": meta.container})
     return diffs

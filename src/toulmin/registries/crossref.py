@@ -47,7 +47,11 @@ def retraction_status(crossref_message: dict | None) -> dict:
 
 @dataclass(slots=True)
 class Proposal:
-    """A DOI proposed for an entry without one: Crossref's best match, with its score."""
+    """The best registered candidate for an entry without a DOI, with its match score.
+
+    Only a candidate scoring ``ACCEPT_SCORE`` (0.9) or more is a proposed DOI; below that
+    it is information on the verdict that no registered work matches.
+    """
 
     key: str
     doi: str
@@ -55,36 +59,53 @@ class Proposal:
     title: str
 
 
-def search_doi(client: Client, ref: Reference, rows: int = 5) -> Proposal | None:
-    """Crossref bibliographic search for an entry without a DOI; the best match, scored."""
+def _year_gap(year: str, years: list[str]) -> int | None:
+    gaps = [abs(int(year) - int(y)) for y in years if y.isdigit()]
+    return min(gaps) if gaps and year.isdigit() else None
+
+
+def score_candidate(ref: Reference, meta) -> float:
+    """How well a registry record matches an entry (0-1): the title's similarity (with or
+    without the registry's subtitle), +0.05 when the first author's surname agrees, -0.1
+    when the years are more than one apart (online-first and print years often are one)."""
     title = ref.get("title")
-    if not title:
-        return None
-    params = [("query.bibliographic", title)]
+    candidates = [meta.title] + ([f"{meta.title}: {meta.subtitle}"] if meta.subtitle else [])
+    score = max(similarity(title, c) for c in candidates)
     names = [n for n in ref.authors if not n.literal]
-    if names:
-        params.append(("query.author", names[0].family))
-    year = ref.year[:4]
-    if year.isdigit():
-        params.append(("filter", f"from-pub-date:{year},until-pub-date:{year}"))
-    params.append(("rows", str(rows)))
-    url = f"{client.config.crossref_url}/works?{urllib.parse.urlencode(params)}"
-    r = client.get(url, JSON_ACCEPT)
+    if names and meta.authors and fold(names[0].family) == fold(family_of(meta.authors[0])):
+        score = min(1.0, score + 0.05)
+    gap = _year_gap(ref.year[:4], meta.years)
+    if gap is not None and gap > 1:
+        score -= 0.1
+    return round(max(score, 0.0), 3)
+
+
+def search_url(client: Client, ref: Reference, rows: int = 5) -> str:
+    """Crossref's bibliographic search for the entry's title and first author's surname,
+    not confined to the stated year (the year is weighed by ``score_candidate``)."""
+    names = [n for n in ref.authors if not n.literal]
+    query = ref.get("title") + (f" {names[0].family}" if names else "")
+    params = [("query.bibliographic", query), ("rows", str(rows))]
+    return f"{client.config.crossref_url}/works?{urllib.parse.urlencode(params)}"
+
+
+def search_doi(client: Client, ref: Reference, rows: int = 5) -> Proposal | None:
+    """The best-scoring registered work for an entry without a DOI (None: no candidate)."""
+    if not ref.get("title"):
+        return None
+    r = client.get(search_url(client, ref, rows), JSON_ACCEPT)
     if r.status != 200:
         return None
     data = r.json()
     items = (data.get("message") or {}).get("items") if isinstance(data, dict) else None
     best: Proposal | None = None
-    for item in items or []:
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
         meta = parse_metadata(item)
         if not meta.doi:
             continue
-        score = similarity(title, meta.title)
-        if names and meta.authors and fold(names[0].family) == fold(family_of(meta.authors[0])):
-            score = min(1.0, score + 0.05)
-        if year and year not in meta.years:
-            score -= 0.1
-        score = round(max(score, 0.0), 3)
+        score = score_candidate(ref, meta)
         if best is None or score > best.score:
             best = Proposal(ref.key, meta.doi, score, meta.title)
     return best

@@ -22,6 +22,9 @@ class Metadata:
     title: str = ""
     subtitle: str = ""
     container: str = ""
+    #: every name the registry gives the container: each ``container-title`` and
+    #: ``short-container-title`` (CSL: ``container-title-short``, ``journalAbbreviation``)
+    containers: list[str] = field(default_factory=list)
     authors: list[dict] = field(default_factory=list)
     editors: list[dict] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
@@ -41,6 +44,15 @@ def _first(value) -> str:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), "")
     return value.strip() if isinstance(value, str) else ""
+
+
+def _all(*values) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and v.strip() and v.strip() not in out:
+                out.append(v.strip())
+    return out
 
 
 def _date_year(value) -> str:
@@ -93,6 +105,9 @@ def parse_metadata(record: dict) -> Metadata:
         title=_first(record.get("title")),
         subtitle=_first(record.get("subtitle")),
         container=_first(record.get("container-title")),
+        containers=_all(record.get("container-title"), record.get("short-container-title"),
+                        record.get("container-title-short"),
+                        record.get("journalAbbreviation")),
         authors=_people(record.get("author")),
         editors=_people(record.get("editor")),
         years=years,

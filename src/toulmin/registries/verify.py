@@ -6,11 +6,18 @@ For each entry with a DOI it fetches
 - the Crossref works record (``crossref``) for retraction and correction notices
   (``updated-by`` relations: this work was updated by a notice).
 
-It compares title, year, first author, author count and container with the entry
-(``comparison``) and classifies it: ``verified``, ``mismatch`` (with the differing fields),
-``not_found`` or ``unchecked`` (network failure after retries, malformed JSON). Entries
-without a DOI get a Crossref bibliographic search and a proposed DOI with its match score.
-The verdicts are written to ``references.lock.json`` (``toulmin.bibliography.lock``).
+It compares title, year, every author's surname, the author count and the container with
+the entry (``comparison``) and classifies it: ``verified``, ``mismatch`` (with the
+differing fields), ``not_found`` or ``unchecked`` (network failure after retries, malformed
+JSON). For a verified work it also fetches the abstract (``abstracts``: Crossref, else
+Europe PMC, else OpenAlex) and stores it in ``references.sources.json``, beside records an
+author wrote by hand (``via: manual``), which it never overwrites or deletes.
+
+An entry without a DOI is searched in Crossref by title and first author: a best
+candidate scoring 0.9 or more is a proposed DOI (``--accept`` writes it); below that the
+verdict is ``not_registered``, unless the entry declares ``unregistered = {<reason>}``
+(verdict ``unregistered``, no search). The verdicts are written to
+``references.lock.json`` (``toulmin.bibliography.lock``).
 """
 
 from __future__ import annotations
@@ -22,19 +29,26 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toulmin.bibliography.lock import (
+    DOI_PROPOSED,
+    MISMATCH,
+    NOT_FOUND,
+    NOT_REGISTERED,
+    UNCHECKED,
+    UNREGISTERED,
+    UNVERIFIED,
+    VERIFIED,
+)
 from toulmin.bibliography.model import Reference
+from toulmin.registries.abstracts import Abstract, fetch_abstract
 from toulmin.registries.client import MAX_WORKERS, Client, Config, FetchError
 from toulmin.registries.comparison import compare
 from toulmin.registries.crossref import Proposal, fetch_crossref, retraction_status, search_doi
 from toulmin.registries.doiorg import fetch_csl
 from toulmin.registries.metadata import Metadata, parse_metadata
 
-VERIFIED = "verified"
-MISMATCH = "mismatch"
-NOT_FOUND = "not_found"
-UNCHECKED = "unchecked"
-#: Recorded offline (no registry answer); a warning-free placeholder until verify-refs runs.
-UNVERIFIED = "unverified"
+__all__ = ["DOI_PROPOSED", "MISMATCH", "NOT_FOUND", "NOT_REGISTERED", "UNCHECKED",
+           "UNREGISTERED", "UNVERIFIED", "VERIFIED", "Outcome", "verify", "verify_refs"]
 
 
 @dataclass(slots=True)
@@ -50,6 +64,9 @@ class Outcome:
     error: str = ""
     metadata: Metadata | None = None
     registry_doi: str = ""
+    abstract: Abstract | None = None
+    #: why the abstract could not be fetched ("" when it was, or no registry has one)
+    abstract_error: str = ""
 
 
 def fetch_metadata(client: Client, doi: str) -> tuple[str, Metadata | None, dict | None, str]:
@@ -93,7 +110,8 @@ def fetch_metadata(client: Client, doi: str) -> tuple[str, Metadata | None, dict
     return UNCHECKED, None, None, csl_error or "no usable record"
 
 
-def verify_entry(client: Client, ref: Reference) -> Outcome:
+def verify_entry(client: Client, ref: Reference, abstract: bool = True) -> Outcome:
+    """One entry's verdict; for a verified work, its abstract too (when ``abstract``)."""
     doi = ref.doi
     status, meta, crossref, error = fetch_metadata(client, doi)
     if status == NOT_FOUND:
@@ -102,21 +120,34 @@ def verify_entry(client: Client, ref: Reference) -> Outcome:
     if status == UNCHECKED or meta is None:
         return Outcome(ref.key, doi, UNCHECKED, error=error)
     diffs = compare(ref, meta)
-    return Outcome(ref.key, doi, MISMATCH if diffs else VERIFIED, diffs,
-                   retraction_status(crossref), metadata=meta,
-                   registry_doi=meta.doi)
+    out = Outcome(ref.key, doi, MISMATCH if diffs else VERIFIED, diffs,
+                  retraction_status(crossref), metadata=meta, registry_doi=meta.doi)
+    if abstract and out.verdict == VERIFIED:
+        # only a work the entry is verified to be gets its words stored under the key
+        try:
+            out.abstract = fetch_abstract(client, doi, crossref)
+        except FetchError as exc:
+            out.abstract_error = str(exc)
+    return out
 
 
 def verify(refs: Iterable[Reference], config: Config, *,
            progress: Callable[[int, int, Outcome], None] | None = None,
-           client: Client | None = None) -> list[Outcome]:
-    """Check every entry with a DOI, at most ``config.workers`` at a time, in entry order."""
+           client: Client | None = None, abstracts: bool = True,
+           skip_abstracts: Iterable[str] = ()) -> list[Outcome]:
+    """Check every entry with a DOI, at most ``config.workers`` at a time, in entry order.
+
+    With ``abstracts``, each verified work's abstract is fetched too, except for the keys
+    in ``skip_abstracts`` (an author's own record stands).
+    """
     todo = [r for r in refs if r.doi]
+    skip = set(skip_abstracts)
     client = client or Client(config)
     results: list[Outcome | None] = [None] * len(todo)
     done = 0
     with ThreadPoolExecutor(max_workers=max(1, min(config.workers, MAX_WORKERS))) as pool:
-        futures = {pool.submit(verify_entry, client, r): i for i, r in enumerate(todo)}
+        futures = {pool.submit(verify_entry, client, r, abstracts and r.key not in skip): i
+                   for i, r in enumerate(todo)}
         from concurrent.futures import as_completed
 
         for fut in as_completed(futures):
@@ -184,64 +215,148 @@ def _insert_doi(bib_path: Path, ref: Reference, doi: str) -> None:
     os.replace(tmp, bib_path)
 
 
+def is_manual(record: dict) -> bool:
+    """A stored text an author recorded by hand (never overwritten or deleted)."""
+    return record.get("via") == "manual" or record.get("kind") == "manual"
+
+
+def merge_abstracts(stored: dict, refs: list[Reference], outcomes: dict[str, Outcome],
+                    today: str) -> dict:
+    """The new ``works`` of ``references.sources.json``.
+
+    Manual records stay as they are. A registry record stays only while its entry exists
+    with the same DOI; a fresh abstract replaces it (keeping the old ``retrieved`` date when
+    nothing else changed); when the abstract could not be fetched, or no registry has one
+    now, the stored one is kept.
+    """
+    dois = {r.key: r.doi.lower() for r in refs if r.doi}
+    works: dict[str, dict] = {}
+    for key, rec in stored.items():
+        if is_manual(rec) or (dois.get(key) and str(rec.get("doi", "")).lower() == dois[key]):
+            works[key] = rec
+    for key, outcome in outcomes.items():
+        a = outcome.abstract
+        if a is None or key not in dois or (key in works and is_manual(works[key])):
+            continue
+        rec = {"doi": outcome.doi, "kind": "abstract", "retrieved": today, "text": a.text,
+               "url": a.url, "via": a.via}
+        old = works.get(key)
+        if old and {k: v for k, v in old.items() if k != "retrieved"} == \
+                {k: v for k, v in rec.items() if k != "retrieved"}:
+            rec["retrieved"] = old.get("retrieved", today)
+        works[key] = rec
+    return works
+
+
+def _existence_record(ref: Reference, client: Client, today: str,
+                      err) -> tuple[dict | None, Proposal | None]:
+    """The lock record of an entry without a DOI, and the proposal when one scores >= 0.9.
+
+    ``None`` as the record when the search failed (the caller keeps the last answer).
+    """
+    from toulmin.bibliography import lock
+
+    if "unregistered" in ref.fields:
+        return lock.make_record(doi="", hash=ref.hash, verdict=UNREGISTERED, checked=today,
+                                recorded="entry", retracted=None,
+                                reason=ref.get("unregistered")), None
+    try:
+        prop = search_doi(client, ref) if ref.get("title") else None
+    except FetchError as exc:
+        print(f"{ref.key}: search failed ({exc})", file=err)
+        return None, None
+    candidate = ({"doi": prop.doi, "score": prop.score, "title": prop.title}
+                 if prop is not None else None)
+    verdict = DOI_PROPOSED if prop is not None and prop.score >= ACCEPT_SCORE \
+        else NOT_REGISTERED
+    rec = lock.make_record(doi="", hash=ref.hash, verdict=verdict, checked=today,
+                           recorded="registry", retracted=None, best_candidate=candidate)
+    return rec, prop if verdict == DOI_PROPOSED else None
+
+
+def _describe_existence(key: str, rec: dict, accepted: bool) -> str:
+    cand = rec.get("best_candidate") or {}
+    if rec["verdict"] == DOI_PROPOSED:
+        return (f"{key}: proposed doi {cand['doi']} (score {cand['score']:.2f}: "
+                f"'{cand['title']}')" + (" - accepted" if accepted else ""))
+    if rec["verdict"] == UNREGISTERED:
+        return f"{key}: declared unregistered ({rec.get('reason') or 'no reason given'})"
+    best = (f"; the best candidate, doi {cand['doi']}, scores only {cand['score']:.2f}"
+            if cand else "")
+    return f"{key}: no registered work matches (no DOI){best}"
+
+
 def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool = False,
                 today: str | None = None, out=None, err=None,
-                client: Client | None = None) -> int:
-    """``toulmin verify-refs``: check every entry, rewrite the lock once at the end."""
+                client: Client | None = None, sources_path: Path | None = None) -> int:
+    """``toulmin verify-refs``: check every entry, store the abstracts of verified works,
+    rewrite the lock and ``references.sources.json`` once at the end."""
     from datetime import date
 
     from toulmin.bibliography import bibtex as bibmod
-    from toulmin.bibliography import lock
+    from toulmin.bibliography import lock, sources
 
     out = out or sys.stdout
     err = err or sys.stderr
     today = today or date.today().isoformat()
     client = client or Client(config)
+    sources_path = sources_path or lock_path.with_name(sources.SOURCES_NAME)
     try:
         previous = lock.load(lock_path)
     except lock.LockError as exc:
         print(f"toulmin: {exc}; starting a new lock", file=err)
         previous = {}
+    try:
+        stored: dict | None = sources.read_abstracts(sources_path)
+    except ValueError as exc:
+        print(f"toulmin: {exc}; the abstracts are not stored (fix the file first)", file=err)
+        stored = None
     library = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
     refs = list(library.entries.values())
 
     def progress(done: int, total: int, outcome: Outcome) -> None:
         print(f"[{done}/{total}] {describe(outcome)}", file=err, flush=True)
 
-    outcomes = {o.key: o for o in verify(refs, config, progress=progress, client=client)}
+    manual = {k for k, r in (stored or {}).items() if is_manual(r)}
+    outcomes = {o.key: o for o in verify(refs, config, progress=progress, client=client,
+                                         abstracts=stored is not None,
+                                         skip_abstracts=manual)}
 
+    existence: dict[str, dict | None] = {}
     proposals: list[Proposal] = []
     for ref in refs:
-        if ref.doi or not ref.get("title"):
+        if ref.doi:
             continue
-        try:
-            prop = search_doi(client, ref)
-        except FetchError as exc:
-            print(f"{ref.key}: search failed ({exc})", file=err)
-            continue
+        existence[ref.key], prop = _existence_record(ref, client, today, err)
         if prop is not None:
             proposals.append(prop)
-    accepted = []
-    for prop in proposals:
-        take = accept and prop.score >= ACCEPT_SCORE
-        print(f"{prop.key}: proposed doi {prop.doi} (score {prop.score:.2f}: "
-              f"'{prop.title}')" + (" - accepted" if take else ""), file=out)
-        if take:
-            accepted.append(prop)
+    accepted = [p for p in proposals if accept and p.score >= ACCEPT_SCORE]
+    for key, rec in existence.items():
+        if rec is not None:
+            print(_describe_existence(key, rec, any(p.key == key for p in accepted)), file=out)
     if accepted:
         for prop in accepted:
             fresh = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
             _insert_doi(bib_path, fresh.entries[prop.key], prop.doi)
+            existence.pop(prop.key, None)
         library = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
         refs = list(library.entries.values())
         new = [library.entries[p.key] for p in accepted]
-        outcomes.update({o.key: o for o in verify(new, config, client=client)})
+        outcomes.update({o.key: o for o in verify(new, config, client=client,
+                                                  abstracts=stored is not None,
+                                                  skip_abstracts=manual)})
 
     records: dict[str, dict] = {}
     for ref in refs:
-        if not ref.doi:
-            continue
         old = previous.get(ref.key)
+        if not ref.doi:
+            rec = existence.get(ref.key)
+            if rec is None:  # the search failed: keep the last answer for this entry
+                if old is not None and old.get("hash") == ref.hash and not old.get("doi"):
+                    records[ref.key] = old
+                continue
+            records[ref.key] = lock.keep_date(rec, old)
+            continue
         outcome = outcomes.get(ref.key)
         if outcome is None:
             continue
@@ -252,15 +367,29 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
             continue
         records[ref.key] = record_for(outcome, ref.hash, today, old)
     changed = lock.write(lock_path, records)
+    stored_note = "abstracts not stored"
+    if stored is not None:
+        works = merge_abstracts(stored, refs, outcomes, today)
+        wrote = sources.write_abstracts(sources_path, works)
+        n = sum(1 for r in works.values() if not is_manual(r))
+        stored_note = (f"{n} abstract{'s' * (n != 1)} stored; {sources_path.name} "
+                       f"{'updated' if wrote else 'unchanged'}")
     counts: dict[str, int] = {}
     for o in outcomes.values():
         counts[o.verdict] = counts.get(o.verdict, 0) + 1
+    for rec in existence.values():
+        if rec is not None:
+            counts[rec["verdict"]] = counts.get(rec["verdict"], 0) + 1
     retracted = sum(1 for r in records.values() if r.get("retracted"))
     summary = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in sorted(counts.items()))
-    print(f"{summary or 'no entries with a DOI'}; {retracted} retracted; "
-          f"{lock_path.name} {'updated' if changed else 'unchanged'}", file=err)
+    print(f"{summary or 'no entries'}; {retracted} retracted; "
+          f"{lock_path.name} {'updated' if changed else 'unchanged'}; {stored_note}", file=err)
     for o in outcomes.values():
         if o.verdict in (MISMATCH, NOT_FOUND, UNCHECKED) or o.retraction.get("retracted"):
             print(describe(o), file=out)
-    bad = any(o.verdict in (MISMATCH, NOT_FOUND, UNCHECKED) for o in outcomes.values())
+        if o.abstract_error:
+            print(f"{o.key}: the abstract could not be fetched ({o.abstract_error})", file=err)
+    # a failed search (None) could not check the entry, like UNCHECKED
+    bad = any(o.verdict in (MISMATCH, NOT_FOUND, UNCHECKED) for o in outcomes.values()) or \
+        any(r is None or r["verdict"] == NOT_REGISTERED for r in existence.values())
     return 1 if bad else 0
