@@ -266,7 +266,7 @@ def test_one_source_sentence_for_several_figures_is_shown_once():
 def test_the_check_s_evidence_reaches_the_hover(minisite):
     """Through the real API: an abstract stored in references.sources.json, a post quoting
     its figure, the check, then the hover (skipped until the sources engine is there)."""
-    pytest.importorskip("toulmin.bibliography.sources")
+    pytest.importorskip("toulmin.checks.sources")
     (minisite / "references.sources.json").write_text(json.dumps({"format": 1, "works": {
         "brown2001interval": {
             "doi": "10.1214/ss/1009213286", "kind": "abstract", "via": "europepmc",
