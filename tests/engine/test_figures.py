@@ -74,6 +74,7 @@ def test_what_is_no_figure(text):
     ("42%", "42", False),
     ("1 in 5", "1 in 5", True),
     ("1 in 5", "1 in 4", False),
+    ("about 12 in every 100", "12 in 100", True),
     ("3:1", "3:1", True),
     ("p < .001", "p < .001", True),
     ("p < .05", "p = .003", True),

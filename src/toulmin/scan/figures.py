@@ -52,10 +52,12 @@ class Figure:
 _NUM = r"[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?:\.\d+)?|[-\u2212]?\.\d+"
 _FIGURE = re.compile(
     rf"(?P<num>{_NUM})"
-    r"(?:(?P<range>\s?(?:[-\u2010-\u2014]|to\s)\s?)(?P<num2>\d[\d,]*(?:\.\d+)?|\.\d+))?"
+    r"(?:(?P<range>\s?(?:[-\u2010-\u2014]|to\s)\s?)"
+    r"(?P<num2>(?:\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?:\.\d+)?|\.\d+))?"
     r"(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b))"
     r"|(?P<colon>\s?:\s?)(?P<den>\d+(?:\.\d+)?)(?![\d:])"
-    r"|(?P<in>\s+in\s+)(?P<den2>\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?!\d|[.,]\d))?"
+    r"|(?P<in>\s+(?:in(?:\s+every)?|out\s+of)\s+)"
+    r"(?P<den2>\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?!\d|[.,]\d))?"
 )
 _DIGIT = re.compile(r"[0-9]")  # a one-character class: searched several times faster
 _DIGITS = re.compile(r"[0-9]+")
