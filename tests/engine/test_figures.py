@@ -51,6 +51,7 @@ def test_kinds_precision_and_hedges():
     "1. The first item of a list",
     "## Table 3 in a heading with 42%",
     "At 10:30 the clinic opened.",
+    "(see p. 12) and (Study 2) and (December 4)",
 ])
 def test_what_is_no_figure(text):
     assert _texts(text) == []
@@ -89,6 +90,11 @@ def test_matching_at_the_precision_written(written, source, found):
     assert occurs_in(w, f"Results: the figure was {source} overall.") is found
 
 
+def test_hedges_inside_brackets():
+    (f,) = figures_in("recovery was common (about 40%) in both arms")
+    assert (f.text, f.relation) == ("about 40%", "~")
+
+
 def test_reported_lists_each_figure_once_as_written():
     text = "In 2020, 41.8% of 1,211 recovered (r = .45); 41.8% stayed well at 12 weeks."
     assert reported(text) == ["41.8%", "1,211", "r = .45", "12"]
@@ -106,9 +112,10 @@ def test_sentences_do_not_end_at_abbreviations_or_decimals():
     assert sentence_at(text, text.index("4.5")) == pieces[0]
 
 
-def test_scanning_is_linear():
+@pytest.mark.parametrize("end", ["\n\n", " "])  # paragraphs, or one very long line
+def test_scanning_is_linear(end):
     chunk = ("In 2019, about 40% of 1,211 adults (r = .45) improved, p. 12; see 2012-13. "
-             "Okafor et al. found 3:1 and 1 in 5, e.g. at 10:30.\n\n")
+             "Okafor et al. found 3:1 and 1 in 5, e.g. at 10:30." + end)
 
     def timed(n: int) -> float:
         text = chunk * n

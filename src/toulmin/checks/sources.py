@@ -88,16 +88,22 @@ class _SourceCheck:
     """One document's figures and quotations against the stored texts."""
 
     def __init__(self, ctx: DocumentContext):
-        from toulmin.scan.masking import Lines
-
         self.ctx = ctx
         self.path = ctx.path
         self.sources = ctx.sources
         self.index = ctx.bib.index
         self.scanned = ctx.scan.citations
-        self.lines = Lines(ctx.text)
+        self._lines = None
         self.out: list[Finding] = []
         self.warned: set[str] = set()  # works already given an SRC003 in this document
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        """The line and column of ``offset`` in the document."""
+        if self._lines is None:
+            from toulmin.scan.masking import Lines
+
+            self._lines = Lines(self.ctx.text)
+        return self._lines.pos(offset)
 
     def run(self) -> list[Finding]:
         masked = self.scanned.masked
@@ -135,7 +141,7 @@ class _SourceCheck:
         from toulmin.scan.figures import find_in, reported
 
         keys = list(dict.fromkeys(i.key for i in items))
-        line, col = self.lines.pos(fig.start)
+        line, col = self.pos(fig.start)
         for key in keys:
             for st in self.sources.texts(key):
                 hit = find_in(fig, st.text)

@@ -59,7 +59,6 @@ _FIGURE = re.compile(
     r"|(?P<in>\s+(?:in(?:\s+every)?|out\s+of)\s+)"
     r"(?P<den2>\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?!\d|[.,]\d))?"
 )
-_DIGIT = re.compile(r"[0-9]")  # a one-character class: searched several times faster
 _DIGITS = re.compile(r"[0-9]+")
 _STAT_BEFORE = re.compile(
     r"(?<![\w.])(?P<name>r|rho|ρ|d|g|OR|RR|HR|IRR|aOR|AOR|β|b|B|t|F|z|Z|p|n|N|k|M|SD|SE|"
@@ -87,8 +86,23 @@ _MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\.?\s*\Z", re.IGNOR
 _MONTH_AFTER = re.compile(r"\s*(?:" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 _CONFIDENCE = re.compile(r"\s*(?:CIs?\b|confidence\b|credible\b|HDI\b|PI\b|prediction int)",
                          re.IGNORECASE)
+_MONTH_WORDS = frozenset(_MONTHS)
+_LABEL_WORDS = frozenset(
+    "p pp page pages para paras paragraph paragraphs sec secs section sections chap chaps "
+    "chapter chapters ch chs fig figs figure figures table tables study studies experiment "
+    "experiments wave waves phase phases step steps item items question questions model "
+    "models hypothesis hypotheses appendix appendices no nos vol vols volume volumes issue "
+    "issues version versions part parts line lines eq equation equations level levels "
+    "grade grades stage stages type types session sessions week weeks day days year years "
+    "month months icd dsm".split())
+_LIST_JOINS = frozenset({"and", "&", "or", "to", "-", "\u2013"})
+_HEDGE_ENDS = frozenset(
+    "about around approximately approx nearly almost roughly some circa ca c to than of "
+    "least most over above exceeding under below".split())
+_OPERATORS = frozenset("-\u2212+\u00d7\u00f7*/^\u221a(")
 _DF_BEFORE = re.compile(r"\(\s*(?:\d+(?:\.\d+)?\s*,\s*)?\Z")
 _DF_AFTER = re.compile(r"[\d.,\s]*\)\s*(?:=|<|>|≤|≥)")
+_LEAD = re.compile(r"[ \t>]*")
 _LIST_MARK = re.compile(r"[.)](?:\s|\Z)")
 _YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 _SPACE = re.compile(r"\s+")
@@ -123,27 +137,62 @@ def figures_in(text: str, start: int = 0, end: int | None = None) -> list[Figure
     """The figures of ``text[start:end]`` (offsets into ``text``), in order."""
     end = len(text) if end is None else end
     out: list[Figure] = []
+    digits = _Digits(text, start, end)
     pos = start
+    line_start = text.rfind("\n", 0, start) + 1
+    seen = start  # the text up to here has been searched for the start of the line
     while True:
-        d = _DIGIT.search(text, pos, end)
-        if d is None:
+        at = digits.next(pos)
+        if at < 0:
             return out
-        d = _DIGITS.match(text, d.start(), end)
-        s = d.start()
+        newline = text.rfind("\n", seen, at)
+        if newline >= 0:
+            line_start = newline + 1
+        seen = at
+        d = _DIGITS.match(text, at, end)
+        s = at
         if s and text[s - 1] == "." and (s < 2 or not text[s - 2].isdigit()):
             s -= 1  # ".45"
         if s and text[s - 1] in "-\u2212" and (s < 2 or text[s - 2] in " \t\n([=\x00"):
             s -= 1  # a sign
         m = _FIGURE.match(text, s, end)
-        if m is None or m.end() <= d.start():
+        if m is None or m.end() <= at:
             pos = d.end()
             continue
         pos = m.end()
-        out.extend(_figures_of(text, m, s))
+        out.extend(_figures_of(text, m, s, line_start))
 
 
-def _figures_of(text: str, m: re.Match, s: int) -> list[Figure]:
-    """The figures of one match (two for a range such as "30-40%"), or none."""
+class _Digits:
+    """The next ASCII digit at or after an offset, from one ``str.find`` per digit kept
+    until passed: several times faster than a regular expression over prose with few
+    numbers, and linear (each digit's search moves only forward)."""
+
+    __slots__ = ("end", "text", "where")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.end = text, end
+        self.where = {}
+        for ch in "0123456789":
+            at = text.find(ch, start, end)
+            if at >= 0:
+                self.where[ch] = at
+
+    def next(self, pos: int) -> int:
+        where = self.where
+        for ch, at in list(where.items()):
+            if at < pos:
+                at = self.text.find(ch, pos, self.end)
+                if at < 0:
+                    del where[ch]
+                else:
+                    where[ch] = at
+        return min(where.values()) if where else -1
+
+
+def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]:
+    """The figures of one match (two for a range such as "30-40%"), or none;
+    ``line_start`` is the offset of the start of its line."""
     prev = text[s - 1] if s else " "
     if prev.isalnum() or prev in "_/-\u2010\u2011\u2013\u2014.,:^@":
         return []  # inside a word, a name (PHQ-9), a path, a date, a version
@@ -155,33 +204,44 @@ def _figures_of(text: str, m: re.Match, s: int) -> list[Figure]:
     if first is None:
         return []
     value, decimals = first
+    first_char = _LEAD.match(text, line_start, s).end()
+    if first_char < s and text[first_char] == "#":
+        return []  # headings are not claims
+    if first_char == s and num2 is None and _LIST_MARK.match(text, m.end("num")):
+        return []  # an ordered-list number
     before = text[max(0, s - 32):s]
     if _YEAR.fullmatch(num) and not m.group("pct"):
         return []  # a year, a year range (2012-13, 2012 to 2014)
-    if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(text, m.end(), m.end() + 12):
+    # The patterns of what comes before a number are tried only when the last word or
+    # character before it can start one: most numbers follow a plain word.
+    stripped = before.rstrip()
+    last_char = stripped[-1:]
+    cut = max(stripped.rfind(" "), stripped.rfind("\n"), stripped.rfind("\t"),
+              stripped.rfind("\x00"))
+    last = stripped[cut + 1:].lower().rstrip(".").lstrip("([{\"'\u201c\u2018*_")
+    if (last in _MONTH_WORDS and _MONTH_BEFORE.search(before)) or _MONTH_AFTER.match(
+            text, m.end(), m.end() + 12):
         return []
-    if _LABEL_BEFORE.search(before):
+    if (last in _LABEL_WORDS or last_char in "§¶#^" or last[:1].isdigit()
+            or last in _LIST_JOINS) and _LABEL_BEFORE.search(before):
         return []  # a page, a section, Study 2, sessions 1, 3 and 5
     if (_FORMULA_AFTER.match(text, m.end(), m.end() + 8) and not m.group("pct")) or (
-            _FORMULA_BEFORE.search(before)):
+            last_char in _OPERATORS and _FORMULA_BEFORE.search(before)):
         return []  # a term of a formula: 2r / (1 - r²)
-    line_start = text.rfind("\n", 0, s) + 1
-    lead = text[line_start:s]
-    if not lead.strip() and _LIST_MARK.match(text, m.end("num")) and num2 is None:
-        return []  # an ordered-list number
-    if lead.lstrip().startswith("#"):
-        return []  # headings are not claims
-    if _DF_BEFORE.search(before) and _DF_AFTER.match(text, m.end(), m.end() + 24):
+    if (last_char in "(," and _DF_BEFORE.search(before)
+            and _DF_AFTER.match(text, m.end(), m.end() + 24)):
         return []  # the degrees of freedom of t(48) = 2.10: part of the statistic
     if m.group("pct") and _CONFIDENCE.match(text, m.end()):
         return []  # "95% CI": a convention, not a finding
-    stat = _STAT_BEFORE.search(before)
+    stat = _STAT_BEFORE.search(before) if last_char and last_char in "=<>≤≥" else None
     name = stat.group("name") if stat else ""
     if stat is not None:
         relation, begin = _OPS[stat.group("op")], s - (len(before) - stat.start())
-    else:
+    elif last in _HEDGE_ENDS or (last_char and last_char in "~≈∼"):
         relation, width = _relation(before)
         begin = s - width
+    else:
+        relation, begin = "=", s
     if m.group("den") is not None or m.group("den2") is not None:
         den = _decimal(m.group("den") or m.group("den2"))
         if den is None or den[0] == 0 or num2 is not None:
