@@ -10,9 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MINISITE = Path(__file__).resolve().parent / "fixtures" / "minisite"
-SITE_PARTS = ("mkdocs.yml", "references.bib", "references.lock.json", "references.sources.json",
-              "sources", "posts", "docs",
-              "scripts", "data", "charts", "overrides")
+SITE_PARTS = ("mkdocs.yml", "references.bib", "references.lock.json",
+              "references.sources.json", "sources", "posts", "docs", "scripts", "data",
+              "charts", "overrides")
 
 
 def copy_site(dest: Path) -> Path:

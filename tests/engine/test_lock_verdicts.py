@@ -74,9 +74,12 @@ def test_checked_by_hand_says_by_whom_against_what(tmp_path):
 
 def test_no_registered_work_for_an_entry_without_doi_is_an_error(tmp_path):
     root, library = _site(tmp_path)
-    rec = _record(library, "nhsd2024annual", verdict="not_registered")
+    rec = _record(library, "nhsd2024annual", verdict="not_registered", doi="",
+                  best_candidate={"doi": "10.5555/iapt.2023", "score": 0.61,
+                                  "title": "Psychological therapies: annual report 2022-23"})
     (finding,) = _ref(root, library, {"nhsd2024annual": rec})
     assert (finding.code, finding.severity) == ("REF007", ERROR)
+    assert "the nearest, doi 10.5555/iapt.2023, scored 0.61" in finding.message
     assert finding.line == library.entries["nhsd2024annual"].line
     assert "no registered work matches entry 'nhsd2024annual'" in finding.message
     assert "unregistered = {<reason>}" in finding.hint

@@ -410,15 +410,24 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def read_abstracts(path: str | os.PathLike) -> dict[str, dict]:
-    """The ``works`` of the abstracts file at ``path``; {} when it is missing or unreadable
-    (``toulmin check`` reports an unreadable file as SRC006)."""
+    """The ``works`` of the abstracts file at ``path`` (key -> record); {} when the file
+    does not exist; ``ValueError`` when it cannot be read (``toulmin check`` reports it as
+    SRC006, and verify-refs leaves it alone)."""
+    path = Path(path)
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    works = doc.get("works") if isinstance(doc, dict) else None
-    return {k: v for k, v in works.items() if isinstance(v, dict)} if isinstance(
-        works, dict) else {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    works = data.get("works") if isinstance(data, dict) else None
+    if not isinstance(works, dict):
+        raise ValueError(f"{path} has no 'works' object")
+    return {k: v for k, v in works.items() if isinstance(v, dict)}
 
 
 def dumps_abstracts(works: dict[str, dict]) -> str:
@@ -435,7 +444,7 @@ def write_abstracts(path: str | os.PathLike, works: dict[str, dict]) -> bool:
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

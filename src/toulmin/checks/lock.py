@@ -174,9 +174,16 @@ def _undoi_findings(bib, key: str, rec: dict, line: int, digest: str) -> list[Fi
                                    f"entry '{key}' changed since it was verified "
                                    f"({rec.get('checked', 'unknown date')})",
                                    "run 'toulmin verify-refs' and commit the lock file")]
+    best = rec.get("best_candidate")
+    nearest = ""
+    if isinstance(best, dict) and best.get("doi"):
+        score = best.get("score")
+        nearest = f"; the nearest, doi {best['doi']}" + (
+            f", scored {score:.2f}" if isinstance(score, (int, float)) else "")
     return [RULES["REF007"].at(path, line, 1,
                                f"no registered work matches entry '{key}' (it has no DOI; "
-                               f"searched {rec.get('checked', 'on an unknown date')})",
+                               f"searched {rec.get('checked', 'on an unknown date')}"
+                               f"{nearest})",
                                "correct the entry or add its DOI; for grey literature, web "
                                "pages or books without a DOI, declare it: unregistered = "
                                "{<reason>}")]
