@@ -6,9 +6,10 @@ document under ``posts/`` and ``docs/``; ``Project.check()`` runs every register
 plugin and the Markdown extension all work from this one object, so a build parses the
 bibliography once, not once per page.
 
-Per-document check results are cached by the document's hash and the bibliography's
-hash, and a site check with a ``cache_key`` (the entry rules, by the file's digest) beside
-them, so a warm ``toulmin check`` only reads and hashes files and decodes no entry.
+Per-document check results (with the evidence the source check found) are cached by the
+document's hash, the bibliography's hash and the stored texts' digest, and a site check
+with a ``cache_key`` (the entry rules, by the file's digest) beside them, so a warm
+``toulmin check`` only reads and hashes files and decodes no entry.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from pathlib import Path
 from toulmin import cache
 from toulmin.bibliography.loading import load_in_background
 from toulmin.bibliography.model import Bibliography
+from toulmin.bibliography.sources import Evidence, Sources, load_sources
 from toulmin.findings import ERROR, Finding, sort_findings
 from toulmin.settings import Settings
 
-CHECK_CACHE_FORMAT = 3
+CHECK_CACHE_FORMAT = 4  # 4: evidence kept with each document's findings
 
 
 @dataclass(slots=True)
@@ -44,6 +46,8 @@ class Document:
     #: the document's scan and the findings of the checks that need no reference base,
     #: when done while the reference base loads (``_scan_document``)
     scan: tuple | None = None
+    #: what the source check found in the cited works' stored text, filled by the check
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 def _read_doc(root: Path, path: Path) -> Document | None:
@@ -74,6 +78,8 @@ class Project:
         self._suffixes: dict[str, str] | None = None
         self._statistics = None
         self._charts = None
+        self._sources: Sources | None = None
+        self._by_path: dict[str, Document] | None = None
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -129,7 +135,9 @@ class Project:
         site = interface.SiteContext(self)
         document_checks = None  # imported on the first document the cache does not hold
         # Mentions depend on the stopwords too: results found with others are not reused.
-        bib_id = f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}"
+        # ... and the source check on the stored texts.
+        bib_id = (f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}:"
+                  f"{self.sources.digest}")
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached_docs, cached_site = _read_check_cache(cache_file, bib_id)
@@ -141,13 +149,15 @@ class Project:
                 doc_findings = [Finding(*f) for f in hit[1]]
                 doc.cited = list(hit[2])
                 doc.stats = list(hit[3])
+                doc.evidence = [Evidence(*e) for e in hit[5]]
             else:
                 if document_checks is None:
                     document_checks = [c for c in interface.checks(interface.DOCUMENT)
                                        if c.needs_bib]
                 doc_findings = self._check_document(doc, site, document_checks)
             fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
-                               doc.cited, doc.stats, stat_id)
+                               doc.cited, doc.stats, stat_id,
+                               [e.to_tuple() for e in doc.evidence])
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
         cited_anywhere.update(self._statistic_sources())
@@ -185,7 +195,28 @@ class Project:
         out = list(early)
         for chk in document_checks:
             out.extend(chk.function(ctx))
+        doc.evidence = list(ctx.evidence)
         return out
+
+    # -- the cited works' stored text --------------------------------------------------------
+
+    @property
+    def sources(self) -> Sources:
+        """The cited works' abstracts and excerpts (``bibliography.sources``), read once."""
+        if self._sources is None:
+            self._sources = load_sources(self.root, self.settings)
+        return self._sources
+
+    def evidence(self, doc_path: str) -> list[Evidence]:
+        """What the check found in the cited works' stored text for the figures and
+        quotations of the document at project path ``doc_path`` (``Document.path``):
+        ``Evidence(key, line, column, written, source_sentence, provenance, kind)``, in
+        document order; [] for a document not in the project."""
+        self.check()
+        if self._by_path is None:
+            self._by_path = {doc.path: doc for doc in self.documents}
+        doc = self._by_path.get(doc_path)
+        return list(doc.evidence) if doc is not None else []
 
     # -- data and statistics -----------------------------------------------------------------
 
@@ -259,15 +290,6 @@ class Project:
                     cache.write(cache_file, (ident, suffixes))
             self._suffixes = suffixes
         return self._suffixes
-
-    def evidence(self, doc_path: str) -> list:
-        """What the check found in the cited works' stored text for the figures and
-        quotations of document ``doc_path``: ``Evidence(key, line, column, written,
-        source_sentence, provenance, kind)`` records, for the renderer's hovers.
-
-        STAND-IN (src-render): none yet; the src-check branch replaces this.
-        """
-        return []
 
     def citing_documents(self) -> dict[str, list[Document]]:
         """key -> the documents that cite it, in document order."""

@@ -41,6 +41,10 @@ class Settings:
     """Where a site keeps its inputs and how it is built (the plugin's options)."""
 
     bibliography: str = _option("references.bib", "the reference base")
+    sources: str = _option("references.sources.json", "the cited works' abstracts "
+                           "(toulmin verify-refs writes it)")
+    sources_dir: str = _option("sources", "excerpts of the cited works' full text, one "
+                               "YAML file a work (sources/<key>.yaml)")
     posts_dir: str = _option("posts", "the posts (outside docs_dir; the blog gets them)")
     docs_dir: str = _option("docs", "MkDocs' docs_dir (from the top level of mkdocs.yml)",
                             plugin=False)

@@ -177,6 +177,8 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
 
     _site(tmp_path, """\
         bibliography: references.bib
+        sources: evidence/abstracts.json
+        sources_dir: evidence/excerpts
         posts_dir: articles
         cache_dir: build/cache
         scripts_dir: code

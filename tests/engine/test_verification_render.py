@@ -72,13 +72,14 @@ def write_lock(site: Path) -> dict:
     path = site / "references.lock.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     entries = data["entries"]
-    entries["wilson1927probable"].update(recorded="registry", checked="2026-11-22",
-                                         retracted=False)
+    entries["wilson1927probable"].update(verdict="verified", recorded="registry",
+                                         checked="2026-11-22", retracted=False)
     entries["newcombe1998two"].update(
         verdict="checked_by_hand", checked_by="the editors",
         checked_against="the publisher's page & PubMed <record 9595616>")
     entries["brown2001interval"].update(verdict="unverified")
-    # agresti1998approximate stays an offline "verified" record: not a registry verdict
+    # agresti1998approximate: an offline "verified" record, not a registry verdict
+    entries["agresti1998approximate"].update(verdict="verified", recorded="offline")
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     bib = site / "references.bib"
     bib.write_text(bib.read_text(encoding="utf-8").replace(

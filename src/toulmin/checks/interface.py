@@ -10,7 +10,8 @@ A check is a function of one context returning a list of findings, registered wi
     def entry_rules(ctx: SiteContext) -> list[Finding]: ...
 
 Scope "document" runs once per Markdown document, with the document and its scan; its
-findings are cached by the project per document (``toulmin.project``). A document check
+findings, and the evidence it records in ``DocumentContext.evidence``, are cached by the
+project per document (``toulmin.project``). A document check
 that reads only the scan (``needs_bib=False``) may run while the reference base is still
 loading. Scope "site" runs once, after every document, so ``SiteContext.cited`` is known;
 with ``cache_key`` its findings are kept in the check cache and reused while the key (a
@@ -43,6 +44,7 @@ CHECK_MODULES: dict[str, tuple[str, ...]] = {
     "toulmin.checks.charts": (SITE,),
     "toulmin.checks.citations": (DOCUMENT,),
     "toulmin.checks.lock": (SITE,),
+    "toulmin.checks.sources": (SITE, DOCUMENT),
 }
 
 
@@ -95,6 +97,11 @@ class SiteContext:
         """``definitions.statistics.Statistics``, or None when the site has no scripts."""
         return self.project.statistics
 
+    @property
+    def sources(self):
+        """The cited works' stored text (``bibliography.sources.Sources``)."""
+        return self.project.sources
+
 
 @dataclass(slots=True)
 class DocumentContext:
@@ -104,6 +111,9 @@ class DocumentContext:
     document: Any
     scan: DocumentScan
     site: SiteContext | None = None
+    #: what the checks found in the cited works' stored text for this document's figures
+    #: and quotations (``bibliography.sources.Evidence``), kept with its findings
+    evidence: list = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -124,6 +134,10 @@ class DocumentContext:
     @property
     def settings(self):
         return self.site.settings
+
+    @property
+    def sources(self):
+        return self.site.sources
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Checks against the registry lock file (codes REF000-REF006); never the network.
+"""Checks against the registry lock file (codes REF000-REF008); never the network.
 
 ``toulmin verify-refs`` records each entry's registry verdict in ``references.lock.json``;
 this module reads that file:
@@ -10,10 +10,18 @@ this module reads that file:
 - REF004 (error) the DOI is not registered;
 - REF005 (error) a post cites a retracted work without marking the citation (also when
   the entry changed since it was verified: the retraction is the work's, not the entry's);
-- REF006 (warning) the registry could not be asked when the entry was last checked.
+- REF006 (warning) the registry could not be asked when the entry was last checked;
+- REF007 (error) verify-refs found no registered work matching an entry without a DOI
+  (``verdict: "not_registered"``), and the entry does not declare itself unregistered
+  (``unregistered = {<reason>}``);
+- REF008 (warning) a record says ``verified`` but was not written from a registry's
+  answer (``"recorded": "offline"``), or says ``checked_by_hand`` without who checked it
+  (``checked_by``) against what (``checked_against``).
 
 ``toulmin check --strict-refs`` turns the warnings into errors. A record made offline
 (``verdict: "unverified"``) gives no finding: it only says verify-refs has not run yet.
+A ``checked_by_hand`` record with ``checked_by`` and ``checked_against`` is accepted: the
+site shows it as checked by hand, never as verified.
 
 **Marking a citation of a retracted work.** Write the word "retracted" in the citation's
 suffix or prefix, pandoc style: ``[@wakefield1998, retracted]``, ``@wakefield1998
@@ -47,9 +55,16 @@ def _diff_text(diffs: list[dict]) -> str:
                      f"'{d.get('registry')}'" for d in diffs)
 
 
+#: the lock's verdicts these rules read beyond the registry's own
+VERIFIED = "verified"
+CHECKED_BY_HAND = "checked_by_hand"
+NOT_REGISTERED = "not_registered"
+FROM_REGISTRY = "registry"
+
+
 @check("site", families=("REF",))
 def lock_rules(ctx: SiteContext) -> list[Finding]:
-    """REF000-REF006 against ``references.lock.json`` (the lock only, never the network)."""
+    """REF000-REF008 against ``references.lock.json`` (the lock only, never the network)."""
     return check_lock(ctx.bib, lock.LOCK_NAME, ctx.root, ctx.cited,
                       [(d.path, d.text) for d in ctx.documents])
 
@@ -75,6 +90,9 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
     # The index has each entry's DOI, line and hash: an entry is decoded only to quote it.
     for key, (_year, _names, doi, line, digest) in bib.index.items():
         if not doi:
+            rec = records.get(key)
+            if rec is not None:
+                out.extend(_undoi_findings(bib, key, rec, line, digest))
             continue
         rec = records.get(key)
         if rec is None or str(rec.get("doi", "")).lower() != doi.lower():
@@ -111,10 +129,64 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
                                f"entry '{key}' could not be checked against the registry: "
                                f"{rec.get('error', 'unknown error')}",
                                "run 'toulmin verify-refs' again"))
+        else:
+            out.extend(_by_hand_findings(path, key, rec, line))
     cited = set(cited_keys)
     if retracted and cited & set(retracted):
         out.extend(_retraction_findings(retracted, retraction_marks))
     return out
+
+
+def _by_hand_findings(path: str, key: str, rec: dict, line: int) -> list[Finding]:
+    """REF008: a ``verified`` no registry answered, or a ``checked_by_hand`` that says not
+    by whom against what."""
+    verdict = rec.get("verdict")
+    if verdict == VERIFIED and rec.get("recorded") != FROM_REGISTRY:
+        return [RULES["REF008"].at(
+            path, line, 1,
+            f"the lock records entry '{key}' as verified {rec.get('recorded') or 'offline'}: "
+            "not a registry verdict: record it as checked_by_hand",
+            "write \"verdict\": \"checked_by_hand\" with \"checked_by\" and "
+            "\"checked_against\", or run 'toulmin verify-refs'")]
+    if verdict == CHECKED_BY_HAND:
+        missing = [f for f in ("checked_by", "checked_against")
+                   if not str(rec.get(f) or "").strip()]
+        if missing:
+            return [RULES["REF008"].at(
+                path, line, 1,
+                f"the lock records entry '{key}' as checked by hand without "
+                f"{' and '.join(missing)}",
+                "say who checked it (checked_by) against what (checked_against)")]
+    return []
+
+
+def _undoi_findings(bib, key: str, rec: dict, line: int, digest: str) -> list[Finding]:
+    """The lock's verdict on an entry without a DOI: REF007 when no registered work matches
+    it and it does not declare itself unregistered (REF002 when it changed since)."""
+    path = bib.path
+    verdict = rec.get("verdict")
+    if verdict != NOT_REGISTERED:
+        return _by_hand_findings(path, key, rec, line)
+    if bib.entries[key].get("unregistered").strip():
+        return []  # declared: the lock records it on the next verify-refs
+    if rec.get("hash") and rec.get("hash") != digest:
+        return [RULES["REF002"].at(path, line, 1,
+                                   f"entry '{key}' changed since it was verified "
+                                   f"({rec.get('checked', 'unknown date')})",
+                                   "run 'toulmin verify-refs' and commit the lock file")]
+    best = rec.get("best_candidate")
+    nearest = ""
+    if isinstance(best, dict) and best.get("doi"):
+        score = best.get("score")
+        nearest = f"; the nearest, doi {best['doi']}" + (
+            f", scored {score:.2f}" if isinstance(score, (int, float)) else "")
+    return [RULES["REF007"].at(path, line, 1,
+                               f"no registered work matches entry '{key}' (it has no DOI; "
+                               f"searched {rec.get('checked', 'on an unknown date')}"
+                               f"{nearest})",
+                               "correct the entry or add its DOI; for grey literature, web "
+                               "pages or books without a DOI, declare it: unregistered = "
+                               "{<reason>}")]
 
 
 def _retraction_findings(retracted: dict[str, dict],

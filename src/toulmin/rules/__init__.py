@@ -51,7 +51,7 @@ class Rule:
 
     @property
     def family(self) -> str:
-        """The code's letters: CIT, BIB, STA, DATA, CHA, REF, NEW, CFG, CLI."""
+        """The code's letters: CIT, BIB, STA, DATA, CHA, REF, SRC, NEW, CFG, CLI."""
         return self.code.rstrip("0123456789")
 
     def at(self, path: str, line: int, column: int, message: str, hint: str = "", *,
@@ -76,7 +76,8 @@ class Family:
 #: order the code lists give them
 _FAMILY_MODULES = {
     "CIT": "citations", "BIB": "bibliography", "STA": "statistics", "DATA": "data",
-    "CHA": "charts", "REF": "lock", "NEW": "new", "CFG": "config", "CLI": "cli",
+    "CHA": "charts", "REF": "lock", "SRC": "sources", "NEW": "new", "CFG": "config",
+    "CLI": "cli",
 }
 
 

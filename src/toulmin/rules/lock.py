@@ -1,4 +1,4 @@
-"""Rules REF000-REF006: entries against the registry lock (``checks.lock``; no network)."""
+"""Rules REF000-REF008: entries against the registry lock (``checks.lock``; no network)."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -39,4 +39,18 @@ FAMILY = Family("REF", "registry lock", "The registry lock", _INTRO, (
          "The entry's verdict is unknown until the registry answers.",
          "verdict: unchecked (timeout)", "verdict: verified",
          "run `toulmin verify-refs` again"),
+    Rule("REF007", ERROR, "no registered work matches an entry without a DOI",
+         "verify-refs searched the registry by title and authors and found no registered "
+         "work scoring 0.9 or more: the entry may be wrong, or the work may be unregistered.",
+         "@misc{nhs2024report, title = {Annual report}, ...} (no doi)",
+         "@misc{nhs2024report, ..., unregistered = {grey literature: official statistics}}",
+         "correct the entry or add its DOI, or declare it `unregistered = {<reason>}`"),
+    Rule("REF008", WARNING, "a verdict recorded by hand looks like a registry's",
+         "Only a registry's answer may say \"verified\"; metadata checked by hand is recorded "
+         "as such, with who checked it against what.",
+         "\"recorded\": \"offline\", \"verdict\": \"verified\"",
+         "\"verdict\": \"checked_by_hand\", \"checked_by\": \"the editors\", "
+         "\"checked_against\": \"the publisher's page\"",
+         "record it as `checked_by_hand` with `checked_by` and `checked_against`, or run "
+         "`toulmin verify-refs`"),
 ))
