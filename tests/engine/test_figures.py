@@ -127,3 +127,10 @@ def test_scanning_is_linear(end):
     timed(100)
     small, large = min(timed(100) for _ in range(5)), min(timed(1000) for _ in range(3))
     assert large < small * 30  # ten times the text: about ten times the time
+
+
+def test_a_percentage_after_a_label_word_is_a_figure():
+    """"Study 2" is a label, but "in that study 42%" is a figure: no label takes a percent
+    sign (found running verify-refs and the check end to end)."""
+    text = "In that study 42% of the oligomers were of the second type; see Study 2."
+    assert [f.text for f in figures_in(text)] == ["42%"]

@@ -434,3 +434,47 @@ def test_add_ref_stores_the_abstract_too(server, tmp_path):
     assert works[keys[ELIFE]]["text"] == _crossref_text(ELIFE)
     assert keys[PONE] not in works  # no registry has its abstract
     assert all(r["retrieved"] == TODAY and r["kind"] == "abstract" for r in works.values())
+
+
+# ------------------------------------------------- end to end: verify-refs, then the check
+
+
+def _post(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "posts").mkdir(exist_ok=True)
+    post = tmp_path / "posts" / "p.md"
+    post.write_text(text, encoding="utf-8")
+    return post
+
+
+def test_after_verify_refs_the_check_reads_the_stored_abstract(server, tmp_path, run_cli):
+    """verify-refs stores the registry's abstract; the offline check then finds a quotation
+    in it and fails a figure the abstract never reports, at the figure's line and column."""
+    (tmp_path / "references.bib").write_text(SREP_ENTRY + "\n", encoding="utf-8")
+    code, _, err = run_cli("verify-refs", tmp_path, "--timeout", "5")
+    assert code == 0, err
+    _post(tmp_path, "# Oligomers\n\n"
+          "Oligomers are \"toxic to cells and have been proposed to play a key role in the "
+          "etiopathogenesis of Parkinson's disease\" [@tosatto2015single].\n\n"
+          "In that study 42% of the oligomers were of the second type [@tosatto2015single].\n")
+    code, out, _ = run_cli("check", tmp_path, "--no-warnings")
+    errors = [ln for ln in out.splitlines() if ": SRC" in ln]
+    assert errors == [ln for ln in errors if ln.startswith("posts/p.md:5:15: SRC001 ")], out
+    assert len(errors) == 1 and code == 1
+    from toulmin.project import Project
+
+    evidence = Project.load(tmp_path).evidence("posts/p.md")
+    assert [(e.kind, e.line) for e in evidence] == [("quotation", 3)]
+    assert "via Crossref" in evidence[0].provenance
+
+
+def test_an_entry_no_registry_knows_is_an_error_after_verify_refs(server, tmp_path, run_cli):
+    (tmp_path / "references.bib").write_text(UNKNOWN_ENTRY + "\n", encoding="utf-8")
+    _post(tmp_path, "# Rural services\n\nOne county reported its outcomes "
+          "[@brennan2019outcomes].\n")
+    code, out, _ = run_cli("check", tmp_path)
+    assert "REF007" not in out  # not yet searched: no verdict, no error
+    code, _, _ = run_cli("verify-refs", tmp_path, "--timeout", "5")
+    assert code == 1
+    code, out, _ = run_cli("check", tmp_path)
+    assert code == 1
+    assert any(ln.startswith("references.bib:1:1: REF007 ") for ln in out.splitlines()), out

@@ -223,8 +223,8 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
             text, m.end(), m.end() + 12):
         return []
     if (last in _LABEL_WORDS or last_char in "§¶#^" or last[:1].isdigit()
-            or last in _LIST_JOINS) and _LABEL_BEFORE.search(before):
-        return []  # a page, a section, Study 2, sessions 1, 3 and 5
+            or last in _LIST_JOINS) and not m.group("pct") and _LABEL_BEFORE.search(before):
+        return []  # a page, a section, Study 2, sessions 1, 3 and 5 (never "study 42%")
     if (_FORMULA_AFTER.match(text, m.end(), m.end() + 8) and not m.group("pct")) or (
             last_char in _OPERATORS and _FORMULA_BEFORE.search(before)):
         return []  # a term of a formula: 2r / (1 - r²)
