@@ -166,6 +166,13 @@ def lock_status(key: str, root: str | os.PathLike = ".",
     return dict(rec) if rec is not None else None
 
 
+def lock_records(root: str | os.PathLike = ".",
+                 lock_path_rel: str = LOCK_NAME) -> dict[str, dict]:
+    """Every record of the lock, by key ({} without a readable lock); cached by mtime.
+    The records are shared: read them, never change them."""
+    return _lock_records(root, lock_path_rel)
+
+
 def retracted_keys(root: str | os.PathLike = ".",
                    lock_path_rel: str = LOCK_NAME) -> frozenset[str]:
     """The keys the lock records as retracted."""

@@ -90,6 +90,9 @@ class ToulminExtension(Extension):
         #: key -> the reason its entry gives for being unregistered ("" for none)
         self._declared: dict[str, str] = {}
         self._verified: dict[str, str] = {}
+        #: the lock's records (read once per build) and whether the check found any evidence
+        self._lock_records: dict[str, dict] | None = None
+        self._any_evidence: bool | None = None
         self._notes: DocumentNotes | None = None
         self._refs: dict | None = None
         self.reset()
@@ -108,6 +111,8 @@ class ToulminExtension(Extension):
         self._project = project
         self._notes = None
         self._verified = {}
+        self._lock_records = None
+        self._any_evidence = None
 
     # -- the render cache: rendered references and citations, kept between builds ---------
 
@@ -273,6 +278,11 @@ class ToulminExtension(Extension):
         if not source:
             return {}
         if self._notes is None:
+            if self._any_evidence is None:  # nothing found in any source: no page has a note
+                self._any_evidence = any(self.project.evidence(d.path)
+                                         for d in self.project.documents)
+            if not self._any_evidence:
+                return {}
             self._notes = DocumentNotes(self.project, self.find_citations)
         return self._notes.for_file(source)
 
@@ -384,15 +394,17 @@ class ToulminExtension(Extension):
         (``render.verification``; the lock read once per build, never fetched)."""
         found = self._verified.get(key)
         if found is None:
-            from toulmin.bibliography.lock import lock_status
+            from toulmin.bibliography.lock import lock_records
 
             declared = self._declared.get(key)
             if declared is None:  # the entry decoded once; later builds read the cache
                 ref = self.entries().get(key)
                 declared = self._declared[key] = "" if ref is None else \
                     ref.get("unregistered")
-            found = self._verified[key] = verification_html(
-                lock_status(key, self.project.root), declared)
+            if self._lock_records is None:  # the lock, read once per build
+                self._lock_records = lock_records(self.project.root)
+            found = self._verified[key] = verification_html(self._lock_records.get(key),
+                                                            declared)
         return found
 
     def references_link(self) -> str:
