@@ -100,12 +100,18 @@ def dumps(entries: dict[str, dict]) -> str:
 
 def write(path: str | os.PathLike, entries: dict[str, dict]) -> bool:
     """Write atomically; returns False (and leaves the file alone) when nothing changed."""
+    return write_committed(path, dumps(entries))
+
+
+def write_committed(path: str | os.PathLike, text: str) -> bool:
+    """Write ``text`` to a file the site commits (the lock, the stored abstracts): atomically
+    (a temporary file, synced, then ``os.replace``) and only when it changed; False when
+    the file already held exactly ``text``."""
     path = Path(path)
-    text = dumps(entries)
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

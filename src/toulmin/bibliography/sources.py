@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from toulmin.bibliography.lock import write_committed
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 
@@ -439,24 +440,7 @@ def dumps_abstracts(works: dict[str, dict]) -> str:
 def write_abstracts(path: str | os.PathLike, works: dict[str, dict]) -> bool:
     """Write ``works`` to the abstracts file at ``path`` atomically; False (the file left
     alone) when it already holds exactly that."""
-    path = Path(path)
-    text = dumps_abstracts(works)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return True
+    return write_committed(path, dumps_abstracts(works))
 
 
 # ------------------------------------------------------------------------------- locators
