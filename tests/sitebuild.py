@@ -3,6 +3,7 @@ and build it with mkdocs (the real thing, in a subprocess)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -36,3 +37,31 @@ def build(site: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     mkdocs = Path(sys.executable).parent / "mkdocs"
     return subprocess.run([str(mkdocs), "build", "--strict", "-d", str(out), *extra],
                           cwd=site, capture_output=True, text=True)
+
+
+# -- helpers shared by the engine tests and the site tests ---------------------------------
+
+
+def bib_keys(bib: Path) -> set[str]:
+    """The entry keys of a BibTeX file, read with a plain pattern (not with toulmin)."""
+    text = bib.read_text(encoding="utf-8")
+    return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
+
+
+def checked_numbers(root: Path):
+    """(path, ref) for every statistic written with a value in a site's pages."""
+    from toulmin.scan.statrefs import find_stat_refs
+
+    for folder in ("posts", "docs"):
+        for path in sorted((root / folder).rglob("*.md")):
+            text = path.read_text()
+            for ref in find_stat_refs(text):
+                if ref.written:
+                    yield path, ref
+
+
+def bump_last_digit(written: str, delta: int) -> str:
+    """``written`` with its last digit moved by ``delta`` (mod 10): a mutation of a figure."""
+    m = list(re.finditer(r"\d", written))[-1]
+    digit = (int(m.group()) + delta) % 10
+    return written[:m.start()] + str(digit) + written[m.end():]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from registryserver import Registry
 
 from sitebuild import copy_minisite
 
@@ -19,3 +20,14 @@ from sitebuild import copy_minisite
 def minisite(tmp_path: Path) -> Path:
     """A fresh copy of the synthetic site to modify."""
     return copy_minisite(tmp_path / "minisite")
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """The local server that plays doi.org, Crossref, Europe PMC and OpenAlex
+    (``tests/registryserver.py``), with toulmin's registry URLs pointed at it."""
+    reg = Registry()
+    for k, v in reg.env().items():
+        monkeypatch.setenv(k, v)
+    yield reg
+    reg.close()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import bib_keys
 from toulmin.definitions import datavalidation as data
 from toulmin.definitions.datapackage import DataPackage, DataPackageError
 
@@ -29,12 +29,7 @@ NT = "data/loans"
 DP = "data/datapackage.yaml"
 
 
-def _bib_keys() -> set[str]:
-    text = (MINISITE / "references.bib").read_text(encoding="utf-8")
-    return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
-
-
-BIB_KEYS = _bib_keys()
+BIB_KEYS = bib_keys(MINISITE / "references.bib")
 
 
 def _copy_data(root: Path) -> Path:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from registryserver import FIX, NEURO, PONE, Registry
+from registryserver import FIX, NEURO, PONE
 
 from toulmin.bibliography import bibtex as bib
 from toulmin.bibliography import loading, lock
@@ -53,15 +53,6 @@ PPAT = "10.1371/journal.ppat.1008184"
 
 
 # --------------------------------------------------------------------------- the server
-
-
-@pytest.fixture
-def server(monkeypatch):
-    reg = Registry()
-    for k, v in reg.env().items():
-        monkeypatch.setenv(k, v)
-    yield reg
-    reg.close()
 
 
 def _config(tmp_path: Path, **kw) -> Config:

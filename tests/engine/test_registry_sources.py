@@ -12,7 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from registryserver import FIX, PONE, Registry, works_message
+from registryserver import FIX, PONE, works_message
 
 from toulmin.bibliography import bibtex as bib
 from toulmin.bibliography import lock, sources
@@ -74,15 +74,6 @@ UNKNOWN_ENTRY = """@techreport{brennan2019outcomes,
   institution = {Northfield Health Board},
   year        = {2019}
 }"""
-
-
-@pytest.fixture
-def server(monkeypatch):
-    reg = Registry()
-    for k, v in reg.env().items():
-        monkeypatch.setenv(k, v)
-    yield reg
-    reg.close()
 
 
 def _config(tmp_path: Path, **kw) -> Config:

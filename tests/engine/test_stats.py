@@ -14,38 +14,23 @@ from pathlib import Path
 import markdown
 import pytest
 
+from sitebuild import bump_last_digit, checked_numbers
 from toulmin.project import Project
 from toulmin.render.markdown import ToulminExtension
-from toulmin.scan.statrefs import find_stat_refs, parse_number
-
-
-def _checked_numbers(root: Path):
-    """(path, line, ref) for every statistic written with a value in the site's pages."""
-    for folder in ("posts", "docs"):
-        for path in sorted((root / folder).rglob("*.md")):
-            text = path.read_text()
-            for ref in find_stat_refs(text):
-                if ref.written:
-                    yield path, ref
-
-
-def _bump_last_digit(written: str, delta: int) -> str:
-    m = list(re.finditer(r"\d", written))[-1]
-    digit = (int(m.group()) + delta) % 10
-    return written[:m.start()] + str(digit) + written[m.end():]
+from toulmin.scan.statrefs import parse_number
 
 
 def test_every_checked_number_fails_when_its_last_digit_changes(minisite, tmp_path):
     """Mutation test over the posts: each number, one unit off, fails at its line."""
     cache = str(tmp_path / "cache")
-    numbers = list(_checked_numbers(minisite))
+    numbers = list(checked_numbers(minisite))
     assert numbers
     clean = Project.load(minisite, _settings(cache))
     assert not [f for f in clean.check() if f.code.startswith("STA") and f.is_error]
     for path, ref in numbers:
         original = path.read_text()
         for delta in (1, -1):
-            wrong = _bump_last_digit(ref.written, delta)
+            wrong = bump_last_digit(ref.written, delta)
             mutated = (original[:ref.start] + f"[{wrong}]{{stat={ref.name}}}"
                        + original[ref.end:])
             path.write_text(mutated)

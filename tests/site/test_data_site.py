@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import bib_keys
 from toulmin.definitions import datavalidation as data
 from toulmin.definitions.datapackage import DataPackage
 
@@ -34,12 +35,7 @@ RESOURCES = {
 }
 
 
-def _bib_keys() -> set[str]:
-    text = (ROOT / "references.bib").read_text(encoding="utf-8")
-    return set(re.findall(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", text, flags=re.M))
-
-
-BIB_KEYS = _bib_keys()
+BIB_KEYS = bib_keys(ROOT / "references.bib")
 
 
 def _copy_data(root: Path) -> Path:

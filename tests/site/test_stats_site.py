@@ -6,30 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sitebuild import bump_last_digit, checked_numbers
 from toulmin.project import Project, Settings
 from toulmin.scan.statrefs import find_stat_refs
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _checked_numbers(root: Path):
-    """(path, ref) for every statistic written with a value in the site's pages."""
-    for folder in ("posts", "docs"):
-        for path in sorted((root / folder).rglob("*.md")):
-            text = path.read_text()
-            for ref in find_stat_refs(text):
-                if ref.written:
-                    yield path, ref
-
-
-def _bump_last_digit(written: str, delta: int) -> str:
-    m = list(re.finditer(r"\d", written))[-1]
-    digit = (int(m.group()) + delta) % 10
-    return written[:m.start()] + str(digit) + written[m.end():]
 
 
 def test_site_quotes_at_least_three_real_statistics():
-    refs = [r.name for _, r in _checked_numbers(ROOT)]
+    refs = [r.name for _, r in checked_numbers(ROOT)]
     assert len(set(refs)) >= 3
     for required in ("nhstt.recovery_rate_2024_25", "nhstt.recovered_per_referral_2024_25",
                      "nhstt.recovered_per_entering_treatment_2025_26",
@@ -40,14 +27,14 @@ def test_site_quotes_at_least_three_real_statistics():
 def test_every_number_the_commentary_states_fails_when_its_last_digit_changes(site, tmp_path):
     """Mutation test over the commentary's posts: each number, one unit off, fails at its line."""
     cache = str(tmp_path / "cache")
-    numbers = list(_checked_numbers(site))
+    numbers = list(checked_numbers(site))
     assert numbers
     clean = Project.load(site, Settings(cache_dir=cache))
     assert not [f for f in clean.check() if f.code.startswith("STA") and f.is_error]
     for path, ref in numbers:
         original = path.read_text()
         for delta in (1, -1):
-            wrong = _bump_last_digit(ref.written, delta)
+            wrong = bump_last_digit(ref.written, delta)
             mutated = (original[:ref.start] + f"[{wrong}]{{stat={ref.name}}}"
                        + original[ref.end:])
             path.write_text(mutated)

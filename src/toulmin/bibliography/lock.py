@@ -75,21 +75,34 @@ class LockError(Exception):
 
 def load(path: str | os.PathLike) -> dict[str, dict]:
     """Key -> record; an empty mapping when the file does not exist."""
+    try:
+        return read_committed(path, "entries")
+    except ValueError as exc:
+        raise LockError(str(exc)) from None
+
+
+def read_committed(path: str | os.PathLike, member: str) -> dict[str, dict]:
+    """The records under ``member`` of a JSON file the site commits (the lock, the stored
+    abstracts): key -> record, records that are not objects left out; {} when the file
+    does not exist; ``ValueError`` (one line) when it cannot be read or has no such
+    object."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise LockError(f"cannot read {path}: {exc.strerror}") from None
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise LockError(f"{path} is not valid JSON: {exc}") from None
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, dict):
-        raise LockError(f"{path} has no 'entries' object")
-    return {k: v for k, v in entries.items() if isinstance(v, dict)}
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    records = data.get(member) if isinstance(data, dict) else None
+    if not isinstance(records, dict):
+        raise ValueError(f"{path} has no '{member}' object")
+    return {k: v for k, v in records.items() if isinstance(v, dict)}
 
 
 def dumps(entries: dict[str, dict]) -> str:

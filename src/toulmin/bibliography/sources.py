@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from toulmin.bibliography.lock import write_committed
+from toulmin.bibliography.lock import read_committed, write_committed
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 
@@ -414,21 +414,7 @@ def read_abstracts(path: str | os.PathLike) -> dict[str, dict]:
     """The ``works`` of the abstracts file at ``path`` (key -> record); {} when the file
     does not exist; ``ValueError`` when it cannot be read (``toulmin check`` reports it as
     SRC006, and verify-refs leaves it alone)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from None
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"{path} is not valid JSON: {exc}") from None
-    works = data.get("works") if isinstance(data, dict) else None
-    if not isinstance(works, dict):
-        raise ValueError(f"{path} has no 'works' object")
-    return {k: v for k, v in works.items() if isinstance(v, dict)}
+    return read_committed(path, "works")
 
 
 def dumps_abstracts(works: dict[str, dict]) -> str:

@@ -168,6 +168,17 @@ class Client:
 
     # -- requests ---------------------------------------------------------------------------
 
+    def get_object(self, url: str, what: str) -> dict | None:
+        """The JSON object answered at ``url``; None when the registry has no record (any
+        answer but 200); ``FetchError`` naming ``what`` when the answer is not an object."""
+        r = self.get(url, JSON_ACCEPT)
+        if r.status != 200:
+            return None
+        data = r.json()
+        if not isinstance(data, dict):
+            raise FetchError(f"malformed {what} answer from {url}")
+        return data
+
     def get(self, url: str, accept: str = JSON_ACCEPT) -> Response:
         """GET ``url`` (following redirects); 200/404/410 are answers, the rest retried."""
         cache = self._cache_file(url, accept)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from toulmin.registries.client import JSON_ACCEPT, Client, FetchError
+from toulmin.registries.client import Client
 
 
 def europepmc_url(client: Client, doi: str) -> str:
@@ -21,12 +21,9 @@ def europepmc_url(client: Client, doi: str) -> str:
 def fetch_europepmc_abstract(client: Client, doi: str) -> tuple[str, str, str] | None:
     """``(abstract HTML, "europepmc", url)`` or None when Europe PMC has no abstract."""
     url = europepmc_url(client, doi)
-    r = client.get(url, JSON_ACCEPT)
-    if r.status != 200:
+    data = client.get_object(url, "Europe PMC")
+    if data is None:
         return None
-    data = r.json()
-    if not isinstance(data, dict):
-        raise FetchError(f"malformed Europe PMC answer from {url}")
     results = (data.get("resultList") or {}).get("result") if isinstance(
         data.get("resultList"), dict) else None
     for item in results if isinstance(results, list) else []:

@@ -7,7 +7,7 @@ inverted index, each word mapped to the positions it holds (``{"Among": [0], "va
 
 from __future__ import annotations
 
-from toulmin.registries.client import JSON_ACCEPT, Client, FetchError, quote_doi
+from toulmin.registries.client import Client, quote_doi
 
 
 def rebuild_inverted_index(index: dict) -> str:
@@ -29,11 +29,8 @@ def openalex_url(client: Client, doi: str) -> str:
 def fetch_openalex_abstract(client: Client, doi: str) -> tuple[str, str, str] | None:
     """``(abstract text, "openalex", url)`` or None when OpenAlex has no abstract."""
     url = openalex_url(client, doi)
-    r = client.get(url, JSON_ACCEPT)
-    if r.status != 200:
+    data = client.get_object(url, "OpenAlex")
+    if data is None:
         return None
-    data = r.json()
-    if not isinstance(data, dict):
-        raise FetchError(f"malformed OpenAlex answer from {url}")
     text = rebuild_inverted_index(data.get("abstract_inverted_index") or {})
     return (text, "openalex", url) if text.strip() else None
