@@ -43,6 +43,7 @@ class Figure:
     relation: str = "="
     name: str = ""
     denominator: Decimal | None = None
+    currency: str = ""
 
     @property
     def hedged(self) -> bool:
@@ -54,12 +55,25 @@ _FIGURE = re.compile(
     rf"(?P<num>{_NUM})"
     r"(?:(?P<range>\s?(?:[-\u2010-\u2014]|to\s)\s?)"
     r"(?P<num2>(?:\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?:\.\d+)?|\.\d+))?"
+    r"(?P<scale>\s?(?:thousand|million|billion|trillion)\b|(?:bn|mn|m|k|tn)\b(?!\.\w))?"
     r"(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b))"
     r"|(?P<colon>\s?:\s?)(?P<den>\d+(?:\.\d+)?)(?![\d:])"
     r"|(?P<in>\s+(?:in(?:\s+every)?|out\s+of)\s+)"
     r"(?P<den2>\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?!\d|[.,]\d))?"
 )
 _DIGITS = re.compile(r"[0-9]+")
+#: Currency signs a figure may start with ("£4bn", "$5m", "€2.5 billion").
+_CURRENCY = "£$€¥₹"
+#: Scale words and their powers of ten; the short ones only after a currency sign.
+SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9,
+          "trillion": 12, "tn": 12}
+_SHORT_SCALES = frozenset({"k", "m", "mn", "bn", "tn"})
+_NAME_BEFORE = re.compile(r"(?<![\w'\u2019.-])(?P<word>[A-Z][A-Z0-9&]+|[A-Z][a-z][\w\u2019'-]*)"
+                          r"[ \t]*\n?[ \t]*\Z")
+_NAME_AFTER = re.compile(r"['\u2019]s\b")
+_NUMBER_END = re.compile(r"[\d.]*\d")
+_STAT_WORDS = frozenset({"SD", "SE", "OR", "RR", "HR", "IRR", "AOR", "CI", "IQR", "DF"})
+_OPENERS = frozenset(" \t\n*_\"'\u201c\u2018([>-+")
 _STAT_BEFORE = re.compile(
     r"(?<![\w.])(?P<name>r|rho|ρ|d|g|OR|RR|HR|IRR|aOR|AOR|β|b|B|t|F|z|Z|p|n|N|k|M|SD|SE|"
     r"Mdn|I2|I²|R2|R²|η2|η²|ηp2|ω2|χ2|χ²|[Cc]ohen's d|Hedges'? g|kappa|κ|alpha|α)"
@@ -108,14 +122,20 @@ _YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 _SPACE = re.compile(r"\s+")
 
 
-def _decimal(token: str) -> tuple[Decimal, int] | None:
+def _decimal(token: str, scale: str = "") -> tuple[Decimal, int] | None:
+    """The value of ``token`` and its decimals; a scale word multiplies the value and
+    moves the precision ("1.6 million": 1,600,000 to the 100,000, decimals -5)."""
     s = token.replace(",", "").replace("\u2212", "-").strip()
     try:
         value = Decimal(s)
     except InvalidOperation:
         return None
     dot = s.find(".")
-    return value, (len(s) - dot - 1 if dot >= 0 else 0)
+    decimals = len(s) - dot - 1 if dot >= 0 else 0
+    power = SCALES.get(scale.strip().lower(), 0)
+    if power:
+        value, decimals = value.scaleb(power), decimals - power
+    return value, decimals
 
 
 def _relation(before: str) -> tuple[str, int]:
@@ -194,13 +214,21 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
     """The figures of one match (two for a range such as "30-40%"), or none;
     ``line_start`` is the offset of the start of its line."""
     prev = text[s - 1] if s else " "
-    if prev.isalnum() or prev in "_/-\u2010\u2011\u2013\u2014.,:^@":
+    currency = prev if prev in _CURRENCY else ""
+    if currency:
+        prev = text[s - 2] if s > 1 else " "
+        if prev.isdigit() or prev in "_/.,":
+            return []
+    elif prev.isalnum() or prev in "_/-\u2010\u2011\u2013\u2014.,:^@":
         return []  # inside a word, a name (PHQ-9), a path, a date, a version
     after = text[m.end():m.end() + 1]
     if after and (after.isalnum() or after in "_/") and not m.group("pct"):
         return []  # "1st", "3x", "10mg", "1990s"
+    scale = (m.group("scale") or "").strip()
+    if scale in _SHORT_SCALES and not currency:
+        return []  # "5m", "10k": a unit, unless money ("£5m")
     num, num2 = m.group("num"), m.group("num2")
-    first = _decimal(num)
+    first = _decimal(num, scale)
     if first is None:
         return []
     value, decimals = first
@@ -225,6 +253,9 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
     if (last in _LABEL_WORDS or last_char in "§¶#^" or last[:1].isdigit()
             or last in _LIST_JOINS) and not m.group("pct") and _LABEL_BEFORE.search(before):
         return []  # a page, a section, Study 2, sessions 1, 3 and 5 (never "study 42%")
+    if (not m.group("pct") and not currency and not scale and num2 is None
+            and "," not in num and _named_by_word(text, s, before)):
+        return []  # BBC Radio 4, Windows 10, GPT 4: a number that is part of a name
     if (_FORMULA_AFTER.match(text, m.end(), m.end() + 8) and not m.group("pct")) or (
             last_char in _OPERATORS and _FORMULA_BEFORE.search(before)):
         return []  # a term of a formula: 2r / (1 - r²)
@@ -242,6 +273,9 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
         begin = s - width
     else:
         relation, begin = "=", s
+    if currency:
+        s -= 1
+        begin = min(begin, s)
     if m.group("den") is not None or m.group("den2") is not None:
         den = _decimal(m.group("den") or m.group("den2"))
         if den is None or den[0] == 0 or num2 is not None:
@@ -257,15 +291,43 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
     kind = "percent" if m.group("pct") else "number"
     if num2 is None:
         return [Figure(kind, value, decimals, _clean(text[begin:m.end()]), s, m.end(),
-                       relation, name)]
-    second = _decimal(num2)
+                       relation, name, currency=currency)]
+    second = _decimal(num2, scale)
     if second is None:
         return []
-    unit = m.group("pct") or ""
+    unit = (m.group("scale") or "") + (m.group("pct") or "")
     return [Figure(kind, value, decimals, _clean(text[begin:m.end("num")] + unit), s,
-                   m.end("num"), relation, name),
-            Figure(kind, second[0], second[1], _clean(text[m.start("num2"):m.end()]),
-                   m.start("num2"), m.end(), "=", name)]
+                   m.end("num"), relation, name, currency=currency),
+            Figure(kind, second[0], second[1],
+                   _clean(currency + text[m.start("num2"):m.end()]),
+                   m.start("num2"), m.end(), "=", name, currency=currency)]
+
+
+def _number_end(text: str, s: int) -> int:
+    m = _NUMBER_END.match(text, s)
+    return m.end() if m else s
+
+
+def _named_by_word(text: str, s: int, before: str) -> bool:
+    """Whether the number at ``s`` is part of a name: right after an acronym ("BBC 2",
+    "NHS 111") or a capitalised word inside a sentence ("BBC Radio 4", "Windows 10",
+    "the Model 3"). A capitalised word that opens a sentence ("Some 40 people") does not
+    make a name."""
+    m = _NAME_BEFORE.search(before)
+    if m is None:
+        return False
+    word = m.group("word")
+    if word.isupper():
+        return len(word.rstrip("0123456789&")) >= 2 and word not in _STAT_WORDS
+    if _NAME_AFTER.match(text, _number_end(text, s)):
+        return True  # "Channel 4's": a name even where a sentence opens
+    j = s - (len(before) - m.start("word")) - 1
+    while j >= 0 and text[j] in _OPENERS:
+        if text[j] == "\n" and text.rfind("\n", 0, j) >= 0 and \
+                not text[text.rfind("\n", 0, j) + 1:j].strip():
+            return False  # a paragraph's first word
+        j -= 1
+    return j >= 0 and text[j] not in ".!?:\x00"
 
 
 def _clean(written: str) -> str:
@@ -309,6 +371,8 @@ def matches(written: Figure, source: Figure) -> bool:
     if written.kind != source.kind:
         return False
     if written.name and source.name and _canon(written.name) != _canon(source.name):
+        return False
+    if written.currency and source.currency and written.currency != source.currency:
         return False
     if written.kind == "ratio":
         return (written.value == source.value and written.denominator == source.denominator)
