@@ -5,7 +5,8 @@
 - CHA002 a chart's committed files (``charts/NAME.svg``, ``charts/NAME.vl.json``) are missing
   or differ from a rebuild from its definition and data (the rebuild comes from the chart
   cache, so only charts whose inputs changed are rendered again);
-- CHA003 a chart definition raises, or its script fails to load (at the script's line);
+- CHA003 a chart definition raises, or its script fails to load (at the script's line,
+  and at each image showing a chart it leaves unavailable);
 - CHA004 a chart's name is defined by two scripts (the first stands).
 """
 
@@ -47,7 +48,7 @@ def check_charts(ctx: SiteContext) -> list[Finding]:
     for doc in ctx.documents:
         if folder in doc.text:
             out.extend(check_chart_images(ctx.root, doc.path, doc.abs_path, doc.text,
-                                          charts_dir=charts_dir))
+                                          charts_dir=charts_dir, charts=charts))
     return out
 
 
@@ -80,8 +81,11 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
 
 
 def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
-                       charts_dir: str = CHARTS_DIR) -> list[Finding]:
-    """CHA001 for each image of ``text`` that points into charts_dir at a missing file."""
+                       charts_dir: str = CHARTS_DIR, charts: Charts | None = None
+                       ) -> list[Finding]:
+    """CHA001 for each image of ``text`` that points into charts_dir at a missing file;
+    CHA003 for each that shows a chart whose definition failed ("unavailable because
+    scripts/x.py:LINE failed: ..."), whether or not an old file is still there."""
     from toulmin.scan.masking import mask_code
 
     code_masked = mask_code(text)
@@ -107,11 +111,19 @@ def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
                 inside = resolved.relative_to(Path(root) / charts_dir)
             except ValueError:
                 continue
-        if resolved.is_file():
-            continue
         line = text.count("\n", 0, m.start()) + 1
         column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         name = inside.as_posix()
+        why = charts.unavailable(posixpath.splitext(name)[0]) if charts is not None else None
+        if why is not None:
+            out.append(RULES["CHA003"].at(rel_path, line, column,
+                               f"chart '{posixpath.splitext(name)[0]}' is unavailable because "
+                               f"{why}",
+                               "fix the script (the finding at the script says the same), "
+                               "then run `toulmin charts`"))
+            continue
+        if resolved.is_file():
+            continue
         known = sorted(p.name for p in (Path(root) / charts_dir).glob("*.svg"))
         hint = ("the charts are: " + ", ".join(known)) if known else \
             "run `toulmin charts` to render the charts defined in scripts/"

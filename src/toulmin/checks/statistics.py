@@ -2,7 +2,9 @@
 
 - STA001 unknown statistic (with a did-you-mean);
 - STA002 stated value differs from the recomputed one at the precision written;
-- STA003 the computation raised (reported at the script's file and line);
+- STA003 the computation raised (reported at the script's file and line, and at each
+  use of a statistic it leaves unavailable: "unavailable because scripts/x.py:LINE
+  failed: <error>", never an unknown name with a did-you-mean);
 - STA004 a statistic cites a work that is not in the reference base;
 - STA005 (warning) a number in prose that is neither a checked statistic nor in a
   sentence that carries a citation;
@@ -85,9 +87,21 @@ def check_stat_refs(path: str, text: str, stats: Statistics, refs: list[StatRef]
     out = []
     for ref in find_stat_refs(text) if refs is None else refs:
         res = stats.get(ref.name)
+        why = stats.unavailable(ref.name)
+        if why is not None:
+            out.append(RULES["STA003"].at(path, ref.line, ref.column,
+                               f"statistic '{ref.name}' is unavailable because {why}",
+                               "fix the script (the finding at the script says the same); "
+                               "the figure is checked again then"))
+            continue
         if res is None:
+            if stats.script_errors:
+                detail = (f": a script that failed to load may define it: "
+                          f"{stats.failed_scripts()}")
+            else:
+                detail = _did_you_mean(ref.name, stats)
             out.append(RULES["STA001"].at(path, ref.line, ref.column,
-                               f"unknown statistic '{ref.name}'{_did_you_mean(ref.name, stats)}",
+                               f"unknown statistic '{ref.name}'{detail}",
                                "the names are listed by `toulmin stats` and on the "
                                "Statistics page"))
             continue

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from toulmin import cache as cachefile
+
+#: How the message of a script that failed to load starts.
+LOAD_FAILED = "script failed to load: "
 
 #: Definitions declared by the script being imported, by kind ("statistic", "chart").
 _DECLARED: dict[str, dict[str, Any]] = {}
@@ -84,7 +88,7 @@ def load_definitions(script: Path, rel: str, kind: str, prefix: str
         if isinstance(exc, KeyboardInterrupt):
             raise
         line, message = where(exc, script)
-        errors.append((rel, line, f"script failed to load: {message}"))
+        errors.append((rel, line, f"{LOAD_FAILED}{message}"))
         _DECLARED.clear()
         return {}, errors
     finally:
@@ -93,6 +97,20 @@ def load_definitions(script: Path, rel: str, kind: str, prefix: str
     declared = dict(_DECLARED.get(kind, {}))
     _DECLARED.clear()
     return declared, errors
+
+
+def declared_names(script: Path, kind: str) -> list[str]:
+    """The names ``script`` declares as ``kind`` (``@toulmin.statistic("name", ...)``),
+    read from its text without running it: what a script that fails to load would have
+    defined."""
+    try:
+        text = script.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    pattern = re.compile(r"@[ \t]*(?:[\w.]+\.)?" + re.escape(kind)
+                         + r"[ \t]*\(\s*(?:name\s*=\s*)?[rRuU]?(?P<q>[\"'])(?P<name>[^\"'\n]+)"
+                         r"(?P=q)")
+    return list(dict.fromkeys(m.group("name") for m in pattern.finditer(text)))
 
 
 def where(exc: BaseException, script: Path, default: int = 1) -> tuple[int, str]:
@@ -178,12 +196,33 @@ class Collection:
     duplicates: list[tuple[str, int, str]] = field(default_factory=list)
     #: names of the definitions run in this run (empty when all came from the cache)
     ran: list[str] = field(default_factory=list)
+    #: a name declared by a script that failed to load: (path, line, message) of the failure
+    failed: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
     def __contains__(self, name: str) -> bool:
         return name in self.results
 
     def get(self, name: str):
         return self.results.get(name)
+
+    def unavailable(self, name: str) -> str | None:
+        """Why ``name`` has no value: "scripts/x.py:LINE failed: <error>" when its script
+        failed to load or its function raised; None when it has one or is unknown."""
+        res = self.results.get(name)
+        if res is not None:
+            return f"{res.path}:{res.error_line or res.line} failed: {res.error}" \
+                if res.error else None
+        failure = self.failed.get(name)
+        if failure is None:
+            return None
+        path, line, message = failure
+        return f"{path}:{line} failed: {message.removeprefix(LOAD_FAILED)}"
+
+    def failed_scripts(self) -> str:
+        """The scripts that failed to load ("scripts/x.py:3 (NameError: ...)"), for a
+        name no script could be seen to declare."""
+        return ", ".join(f"{p}:{line} ({m.removeprefix(LOAD_FAILED)})"
+                         for p, line, m in self.script_errors)
 
     def add(self, res) -> None:
         """Add ``res`` by name; when an earlier script defined the name, the first stands
@@ -239,6 +278,9 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
         for name in sorted(entries) if kind.in_name_order else entries:
             out.add(kind.from_record(entries[name][1]))
         out.script_errors.extend(errors)
+        if errors:
+            for name in declared_names(state.script, kind.name):
+                out.failed.setdefault(name, errors[0])
         fresh[state.rel] = (state.hash, entries, [list(e) for e in errors])
     if kind.in_name_order:
         out.results = dict(sorted(out.results.items()))
