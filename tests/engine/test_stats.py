@@ -84,10 +84,13 @@ def _run(site: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def _one_error(proc: subprocess.CompletedProcess, code: str) -> str:
+def _one_error(proc: subprocess.CompletedProcess, code: str, under: str = "") -> str:
+    """The one ``code`` line (of those for files under ``under``: a failed statistic is
+    reported at its script and, as unavailable, at each use)."""
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
-    lines = [ln for ln in proc.stdout.splitlines() if f" {code} " in ln]
+    lines = [ln for ln in proc.stdout.splitlines() if f" {code} " in ln
+             and ln.startswith(under)]
     assert len(lines) == 1, proc.stdout
     assert re.match(r"^[^:]+:\d+:\d+: [A-Z]+\d+ ", lines[0])
     return lines[0]
@@ -99,7 +102,7 @@ def test_script_that_raises_is_reported_at_its_line(minisite):
     target = next(i for i, ln in enumerate(lines) if "def active_share_2024_25" in ln)
     lines.insert(target + 3, "    raise RuntimeError('the data look wrong')")
     script.write_text("\n".join(lines) + "\n")
-    line = _one_error(_run(minisite), "STA003")
+    line = _one_error(_run(minisite), "STA003", "scripts/")
     assert line.startswith(f"scripts/loans.py:{target + 4}:")
     assert "RuntimeError: the data look wrong" in line
 
@@ -131,7 +134,7 @@ def test_a_name_defined_twice_in_one_script_is_an_error_at_the_second(minisite):
     text = script.read_text()
     script.write_text(text + DUPLICATE.replace("import toulmin\n", ""))
     number = len(text.splitlines()) + 4  # the decorator's line in the appended text
-    line = _one_error(_run(minisite), "STA003")
+    line = _one_error(_run(minisite), "STA003", "scripts/")
     assert line.startswith(f"scripts/loans.py:{number}:")
     assert "statistic 'loans.renewal_rate_2024_25' is defined twice in this script " \
            "(first on line 18)" in line
@@ -143,7 +146,7 @@ def test_missing_column_is_reported_at_the_script_line(minisite):
     script.write_text(text)
     number = next(i for i, ln in enumerate(text.splitlines(), 1)
                   if "membres.sum())" in ln)
-    line = _one_error(_run(minisite), "STA003")
+    line = _one_error(_run(minisite), "STA003", "scripts/")
     assert line.startswith(f"scripts/loans.py:{number}:")
     assert "membres" in line
 

@@ -1,7 +1,8 @@
 """Checks on statistics (codes STA001-STA007).
 
 - STA001 unknown statistic (with a did-you-mean);
-- STA002 stated value differs from the recomputed one at the precision written;
+- STA002 stated value differs from the recomputed one at the precision written (a
+  rounded, hedged or bounded figure at its precision: ``scan.statrefs``);
 - STA003 the computation raised (reported at the script's file and line, and at each
   use of a statistic it leaves unavailable: "unavailable because scripts/x.py:LINE
   failed: <error>", never an unknown name with a did-you-mean);
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from toulmin.checks.interface import DocumentContext, SiteContext, check
 from toulmin.definitions.statistics import Statistics, format_value
 from toulmin.findings import Finding
 from toulmin.rules import RULES
-from toulmin.scan.statrefs import StatRef, find_stat_refs, parse_number
+from toulmin.scan.statrefs import StatRef, Written, find_stat_refs, parse_number
 
 
 @check("site", families=("STA",))
@@ -107,10 +108,12 @@ def check_stat_refs(path: str, text: str, stats: Statistics, refs: list[StatRef]
             continue
         if not res.ok or not ref.written:
             continue
-        written = parse_number(ref.written)
+        written = parse_number(ref.written, ref.round)
         if written is None:
+            what = f"round={ref.round}" if ref.round and parse_number(ref.written) else \
+                f"'{ref.written}'"
             out.append(RULES["STA006"].at(path, ref.line, ref.column,
-                               f"'{ref.written}' is not a number (statistic '{ref.name}')",
+                               f"{what} is not a number (statistic '{ref.name}')",
                                "write the number as digits, e.g. [50.5%]{stat=...}, or leave "
                                "the brackets empty to have it filled in"))
             continue
@@ -120,23 +123,37 @@ def check_stat_refs(path: str, text: str, stats: Statistics, refs: list[StatRef]
     return out
 
 
-def _compare(path, ref: StatRef, written, res) -> Finding | None:
+def _compare(path, ref: StatRef, written: Written, res) -> Finding | None:
     value = Decimal(repr(float(res.estimate.value)))
     unit = res.unit or res.estimate.unit
     if written.percent and unit != "%":
         return RULES["STA002"].at(path, ref.line, ref.column,
                                   f"'{ref.written}' is written as a percentage but statistic "
                                   f"'{ref.name}' is not one (it is {res.display()})")
-    step = Decimal(1).scaleb(-written.decimals)
-    rounded = value.quantize(step, rounding=ROUND_HALF_UP)
-    if rounded == written.value:
+    if written.holds(value):
         return None
-    shown = format_value(float(value), written.decimals, unit)
-    exact = format_value(float(value), max(res.digits, written.decimals) + 2, unit)
+    if written.plain and not ref.round:
+        shown = format_value(float(value), written.decimals, unit)
+        exact = format_value(float(value), max(res.digits, written.decimals) + 2, unit)
+        return RULES["STA002"].at(path, ref.line, ref.column,
+                                  f"stated {ref.written} but '{ref.name}' recomputes to {shown} "
+                                  f"at the precision written ({exact})",
+                                  f"write [{shown}]{{stat={ref.name}}}, or leave the brackets "
+                                  "empty")
+    exact = res.display()
+    nearest = written.write(written.nearest(value))
+    step = f"{written.step.normalize():,f}"
+    says = {"=": f"the value rounded to the {step}", "~": f"the value rounded to the {step}",
+            ">": f"a value above it by less than {step}",
+            ">=": f"a value at or above it by less than {step}",
+            "<": f"a value below it by less than {step}",
+            "<=": f"a value at or below it by less than {step}"}[written.relation]
+    attrs = f" round={ref.round}" if ref.round else ""
     return RULES["STA002"].at(path, ref.line, ref.column,
-                              f"stated {ref.written} but '{ref.name}' recomputes to {shown} "
-                              f"at the precision written ({exact})",
-                              f"write [{shown}]{{stat={ref.name}}}, or leave the brackets empty")
+                              f"stated '{ref.written}' (written as {says}) but "
+                              f"'{ref.name}' recomputes to {exact}",
+                              f"write [{nearest}]{{stat={ref.name}{attrs}}}, or leave the "
+                              "brackets empty")
 
 
 def _did_you_mean(name: str, stats: Statistics) -> str:

@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["Figure", "figures_in", "find_in", "matches", "occurs_in", "reported"]
+__all__ = ["SCALES", "Figure", "figures_in", "find_in", "hedged_step", "matches", "occurs_in",
+           "reported"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +345,7 @@ def _rounds_to(source: Decimal, source_decimals: int, written: Decimal, decimals
     return source.quantize(step, rounding=ROUND_HALF_UP) == written
 
 
-def _hedged_step(written: Decimal, decimals: int) -> Decimal:
+def hedged_step(written: Decimal, decimals: int) -> Decimal:
     """How precise a hedged round figure is: "about 40" to the ten, "about 1,200" to the
     hundred, keeping two significant digits ("about 100" to the ten)."""
     if decimals or written == 0:
@@ -386,7 +387,7 @@ def matches(written: Figure, source: Figure) -> bool:
     if rel == "~":
         if _rounds_to(s, source.decimals, w, written.decimals):
             return True
-        step = _hedged_step(w, written.decimals)
+        step = hedged_step(w, written.decimals)
         return (s / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step == w
     return {">": s > w, ">=": s >= w, "<": s < w, "<=": s <= w}[rel]
 
