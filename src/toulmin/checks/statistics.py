@@ -171,7 +171,7 @@ _ANY_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(
     r"[.!?][\"'\u201d)]*\s+(?=[A-Z\u201c\"(\[])|\n\s*\n|\n(?=\s*[-*+#|>]|\s*\d+\.)"
 )
-_RANGE_GAP = re.compile(r"\s?(?:[-\u2010-\u2014]|to\s|and\s)\s?\Z")
+_RANGE_GAP = re.compile(r"\s?(?:[-\u2010-\u2014]|to\s|and\s)\s?")
 
 
 def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tuple[int, int]]
@@ -205,7 +205,7 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
         fig = figures[i]
         start, end = fig.start, fig.end
         i += 1
-        if i < len(figures) and _RANGE_GAP.search(text, end, figures[i].start):
+        if i < len(figures) and _RANGE_GAP.fullmatch(text, end, figures[i].start):
             end = figures[i].end  # a range: one figure, "40-50%"
             i += 1
         if bounds is None:
