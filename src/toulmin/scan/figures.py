@@ -1,13 +1,19 @@
 """Figures in prose, with the precision they were written at, and whether a text reports one.
 
 ``figures_in(text)`` finds percentages ("42%", "42.5 %", "42 per cent"), decimals,
-counts ("1,211"), statistics written ``r = .45``, ``d = 0.52``, ``OR = 1.8``, ``t(48) =
-2.10``, and ratios ("1 in 5", "3:1"), each with the number of decimals written and any
-hedge ("about", "around", "nearly", "approximately", "~") or bound ("more than", "fewer
-than", "at least", ``p < .001``) before it. Years, year ranges, dates, page and section
-numbers ("p. 12", "section 3.2", "Study 2"), list numbers, numbers inside names
-("PHQ-9") and confidence levels ("95% CI") are no figures. The caller blanks what is not
-prose (citations, ``{stat=}`` references, code: ``masking``) and keeps offsets.
+counts ("1,211"), money and scaled numbers ("£4bn", "$5m", "£400million", "€2.5 billion",
+"1.6 million": the value scaled, the precision with it, the currency sign kept),
+statistics written ``r = .45``, ``d = 0.52``, ``OR = 1.8``, ``t(48) = 2.10``, ranges
+("40-50%": two figures) and ratios ("1 in 5", "3:1"), each with the number of decimals
+written and any hedge ("about", "around", "nearly", "approximately", "~") or bound ("more
+than", "fewer than", "at least", ``p < .001``) before it. Years, year ranges, dates, page
+and section numbers ("p. 12", "section 3.2", "Study 2", "step 2"), list numbers,
+confidence levels ("95% CI") and numbers that are part of a name are no figures: after a
+hyphen ("PHQ-9", "GPT-4"), right after an acronym ("NHS 111", "BBC 2") or after a
+capitalised word inside a sentence ("BBC Radio 4", "Windows 10"; a sentence's first word
+makes no name: "Some 40 people" is a figure, unless possessive: "Channel 4's"). A short
+scale ("5m", "10k") is a unit, not money, without a currency sign. The caller blanks what
+is not prose (citations, ``{stat=}`` references, code: ``masking``) and keeps offsets.
 
 ``occurs_in(figure, text)`` says whether a source's text reports the figure at the
 precision written: a written figure with d decimals matches a source number s of the
