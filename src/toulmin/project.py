@@ -386,8 +386,12 @@ def _stats_identity(stats) -> str:
     h = hashlib.blake2b(digest_size=16)
     for name in sorted(stats.results):
         r = stats.results[name]
-        value = repr(r.estimate.value) if r.estimate is not None else "error"
+        value = repr(r.estimate.value) if r.estimate is not None else \
+            f"error\0{r.path}:{r.error_line}\0{r.error}"
         h.update(f"{name}\0{value}\0{r.unit}\0{r.digits}\n".encode())
+    # why a quoted statistic is unavailable or unknown: the failures, as the uses say them
+    for item in sorted(stats.failed.items()) + sorted(stats.script_errors):
+        h.update(f"{item}\n".encode())
     return h.hexdigest()
 
 

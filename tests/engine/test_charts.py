@@ -138,8 +138,13 @@ def test_raising_chart_definition_is_cha003_at_the_script_line(minisite, run_cli
             run_cli(command, minisite)
         assert code == 1
         hits = [ln for ln in out.splitlines() if " CHA003 " in ln]
-        assert hits == [f"scripts/charts.py:{body + 1}:1: CHA003 chart 'loans_by_month' could "
-                        "not be rendered: RuntimeError: the months are broken"], out
+        at_use = [] if command == "charts" else [  # the image showing it (issue 14)
+            "posts/2025-05-06-what-a-renewal-rate-measures.md:32:1: CHA003 chart "
+            f"'loans_by_month' is unavailable because scripts/charts.py:{body + 1} failed: "
+            "RuntimeError: the months are broken"]
+        assert hits == [*at_use, f"scripts/charts.py:{body + 1}:1: CHA003 chart "
+                                 "'loans_by_month' could not be rendered: RuntimeError: the "
+                                 "months are broken"], out
 
 
 def test_a_chart_name_defined_by_two_scripts_is_cha004_at_the_second(minisite, run_cli):

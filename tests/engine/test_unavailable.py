@@ -107,3 +107,24 @@ def test_the_page_shows_unavailable_not_unknown(minisite, tmp_path):
     page = markdown.markdown("::: statistic loans.loans_2024_25",
                              extensions=[ToulminExtension(project=project)])
     assert "is unavailable because scripts/loans.py" in page and "unknown" not in page
+
+
+def test_the_uses_follow_the_failure_through_the_check_cache(minisite, tmp_path):
+    """A warm check (document results cached) still names the failure as it now is."""
+    settings = Settings(cache_dir=str(tmp_path / "c"))
+    line = _break_import(minisite)
+
+    def uses() -> list[str]:
+        findings = Project.load(minisite, settings).check()
+        return sorted(f.message for f in findings
+                      if f.code == "STA003" and f.path.startswith("posts/"))
+
+    first = uses()
+    assert first and all(f"scripts/loans.py:{line} failed" in m for m in first)
+    assert uses() == first
+    script = minisite / "scripts" / "loans.py"
+    script.write_text("# moved down a line\n" + script.read_text())
+    assert all(f"scripts/loans.py:{line + 1} failed" in m for m in uses())
+    script.write_text(script.read_text().replace("from toulmin import no_such_module_here\n",
+                                                 ""))
+    assert uses() == []
