@@ -49,6 +49,11 @@ VICE = ("Hannah Ewens, 'What Does the Extra $1.4 Billion Invested in the UK's Me
 TELEVERO = ("Televero Health, 'Does therapy really work? Science-backed reasons to give it "
             "another look', https://televerohealth.com/blog/does-therapy-really-work-science-"
             "backed-reasons-to-give-it-another-look")
+VUORRE = ("Matti Vuorre, 'Open peer review' (2025, CC BY 4.0), "
+          "https://vuorre.com/posts/open-peer-review/; and 'A quantitative methods syllabus' "
+          "(2024, CC BY 4.0), https://vuorre.com/posts/methods-syllabus/; adapted: the "
+          "first sentence of the quoted passage, the profile link after 'PREreview' and the "
+          "image's attributes left out")
 RICHARDS = ("D. A. Richards et al. (2012), 'Delivering stepped care: an analysis of "
             "implementation in routine practice', Implementation Science 7:3, "
             "https://doi.org/10.1186/1748-5908-7-3 (CC BY 2.0)")
@@ -83,6 +88,11 @@ CASES = [
      ["87.3%", "74.8%", "71.0%"]),
     (HELLOSELF, "The questionnaires we\u2019re looking at are called the PHQ-9, the GAD-7 and "
                 "the CORE-10.", []),
+    (VUORRE, "If you can point me to the publicly available manuscript, or if the authors "
+             "make the manuscript publicly available, I would be happy to provide my signed "
+             "review which I will also post publicly on PREreview under a CC-BY 4.0 license "
+             "to ensure it is permanently available and citeable.", []),
+    (VUORRE, '![Figure 1.1 from "Statistical rethinking"](images/rethinking-fig-1-1.png)', []),
     # money written without a space before its unit, and with one
     (INEWS, "Mental health services in England will receive a cash injection worth at least "
             "£2bn a year, under major plans to be unveiled by the Chancellor today.", ["£2bn"]),

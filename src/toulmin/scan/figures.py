@@ -75,7 +75,8 @@ _CURRENCY = "£$€¥₹"
 SCALES = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9,
           "trillion": 12, "tn": 12}
 _SHORT_SCALES = frozenset({"k", "m", "mn", "bn", "tn"})
-_NAME_BEFORE = re.compile(r"(?<![\w'\u2019.-])(?P<word>[A-Z][A-Z0-9&]+|[A-Z][a-z][\w\u2019'-]*)"
+_NAME_BEFORE = re.compile(r"(?<![\w'\u2019.-])(?P<word>[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)+"
+                          r"|[A-Z][A-Z0-9&]+|[A-Z][a-z][\w\u2019'-]*)"
                           r"[ \t]*\n?[ \t]*\Z")
 _NAME_AFTER = re.compile(r"['\u2019]s\b")
 _NUMBER_END = re.compile(r"[\d.]*\d")
@@ -253,7 +254,7 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
     last_char = stripped[-1:]
     cut = max(stripped.rfind(" "), stripped.rfind("\n"), stripped.rfind("\t"),
               stripped.rfind("\x00"))
-    last = stripped[cut + 1:].lower().rstrip(".").lstrip("([{\"'\u201c\u2018*_")
+    last = stripped[cut + 1:].lower().rstrip(".").lstrip("!([{\"'\u201c\u2018*_")
     if (last in _MONTH_WORDS and _MONTH_BEFORE.search(before)) or _MONTH_AFTER.match(
             text, m.end(), m.end() + 12):
         return []
