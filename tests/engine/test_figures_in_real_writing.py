@@ -54,6 +54,10 @@ VUORRE = ("Matti Vuorre, 'Open peer review' (2025, CC BY 4.0), "
           "(2024, CC BY 4.0), https://vuorre.com/posts/methods-syllabus/; adapted: the "
           "first sentence of the quoted passage, the profile link after 'PREreview' and the "
           "image's attributes left out")
+NAVARRO = ("Danielle Navarro, Learning Statistics with R, version 0.6.1 (2018), CC BY-SA "
+           "4.0, https://learningstatisticswithr.com/book/ (bookdown source, "
+           "github.com/ekothe/rbook: 04.11-hypothesistesting.Rmd, 01.01-intro.Rmd, "
+           "06.17-bayes.Rmd); verbatim")
 RICHARDS = ("D. A. Richards et al. (2012), 'Delivering stepped care: an analysis of "
             "implementation in routine practice', Implementation Science 7:3, "
             "https://doi.org/10.1186/1748-5908-7-3 (CC BY 2.0)")
@@ -93,6 +97,29 @@ CASES = [
              "review which I will also post publicly on PREreview under a CC-BY 4.0 license "
              "to ensure it is permanently available and citeable.", []),
     (VUORRE, '![Figure 1.1 from "Statistical rethinking"](images/rethinking-fig-1-1.png)', []),
+    # numbers in TeX math are notation; enumerators and numbered premises are labels
+    (NAVARRO, "When we test ESP data ($X=62$ successes out of $N=100$ observations) using "
+              "$\\alpha$ levels of .03 and above, we'd always find ourselves rejecting the null "
+              "hypothesis. For $\\alpha$ levels of .02 and below, we always end up retaining "
+              "the null hypothesis. Therefore, somewhere between .02 and .03 there must be a "
+              "smallest value of $\\alpha$ that would allow us to reject the null hypothesis "
+              "for this data. This is the $p$ value; as it turns out the ESP data has "
+              "$p = .021$.", [".03", ".02", ".02 and .03"]),
+    (NAVARRO, "Nope! That's *not* what $p<.05$ means.", []),
+    (NAVARRO, "The logical *structure* of argument #2 is identical to the structure of "
+              "argument #1, and they're both valid. However, in the second argument, there are "
+              "good reasons to think that premise 1 is incorrect, and as a result it's "
+              "probably the case that the conclusion is also incorrect.", []),
+    (NAVARRO, "It's an intuitively appealing way to think, but it's wrong in two key "
+              "respects: (1) null hypothesis testing is a frequentist tool, and the "
+              "frequentist approach to probability does *not* allow you to assign "
+              "probabilities to the null hypothesis... according to this view of "
+              "probability, the null hypothesis is either true or it is not; it cannot have a "
+              "\"5\\% chance\" of being true. (2) even within the Bayesian approach, which "
+              "does let you assign probabilities to hypotheses, the $p$ value would not "
+              "correspond to the probability that the null is true; this interpretation is "
+              "entirely inconsistent with the mathematics of how the $p$ value is "
+              "calculated.", ["5\\%"]),
     # money written without a space before its unit, and with one
     (INEWS, "Mental health services in England will receive a cash injection worth at least "
             "£2bn a year, under major plans to be unveiled by the Chancellor today.", ["£2bn"]),

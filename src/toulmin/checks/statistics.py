@@ -171,6 +171,11 @@ _ANY_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(
     r"[.!?][\"'\u201d)]*\s+(?=[A-Z\u201c\"(\[])|\n\s*\n|\n(?=\s*[-*+#|>]|\s*\d+\.)"
 )
+#: TeX math as Pandoc reads it: $$display$$, and $inline$ whose opening $ is followed by a
+#: non-space and whose closing $ follows a non-space and comes before no digit ("$5 and $10"
+#: is money, not math).
+_TEX_MATH = re.compile(r"\$\$.+?\$\$|\$(?=[^\s$])(?:[^$\n\\]|\\.)+?(?<=[^\s\\])\$(?!\d)",
+                       re.DOTALL)
 _RANGE_GAP = re.compile(r"\s?(?:[-\u2010-\u2014]|to\s|and\s)\s?")
 
 
@@ -182,8 +187,9 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
     ``supported_spans`` are the offsets of citations and quoted statistics. The figures
     are those of ``scan.figures.figures_in``, the one reader of figures: percentages,
     counts, money ("£4bn", "$5m", "€2.5 billion"), ranges ("40-50%": one finding), not
-    years, dates, list numbers, pages and sections, nor numbers that are part of a name
-    ("PHQ-9", "BBC Radio 4", "step 2").
+    years, dates, list numbers, pages and sections, enumerators ("(1)"), numbers in TeX
+    math (``$X=97$``), nor numbers that are part of a name ("PHQ-9", "BBC Radio 4",
+    "step 2").
     """
     if not _ANY_DIGIT.search(masked):
         return []
@@ -197,6 +203,8 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
         pos = end
     pieces.append(masked[pos:])
     text = "".join(pieces)
+    if "$" in text:  # numbers in TeX math are notation: $X=97$, $p = .021$
+        text = _TEX_MATH.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     bounds: list[int] | None = None
     out = []
     figures = figures_in(text)

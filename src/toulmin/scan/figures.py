@@ -63,7 +63,7 @@ _FIGURE = re.compile(
     r"(?:(?P<range>\s?(?:[-\u2010-\u2014]|to\s)\s?)"
     r"(?P<num2>(?:\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?:\.\d+)?|\.\d+))?"
     r"(?P<scale>\s?(?:thousand|million|billion|trillion)\b|(?:bn|mn|m|k|tn)\b(?!\.\w))?"
-    r"(?:(?P<pct>\s?(?:%|per\s?cent\b|percent\b))"
+    r"(?:(?P<pct>\s?(?:\\?%|per\s?cent\b|percent\b))"
     r"|(?P<colon>\s?:\s?)(?P<den>\d+(?:\.\d+)?)(?![\d:])"
     r"|(?P<in>\s+(?:in(?:\s+every)?|out\s+of)\s+)"
     r"(?P<den2>\d{1,3}(?:,\d{3})+(?!\d|,\d)|\d+)(?!\d|[.,]\d))?"
@@ -96,7 +96,10 @@ _LABEL_BEFORE = re.compile(
     r"figures?|tables?|studies|study|experiments?|waves?|phases?|steps?|items?|questions?|"
     r"models?|hypothes[ie]s|appendix|appendices|No\.|Nos\.|vol|vols|volumes?|issues?|"
     r"versions?|parts?|lines?|eq|equations?|level|grade|stage|type|session|week|day|"
-    r"year|month|wave|sessions|weeks|days|years|months|waves|grades|stages|types|levels)"
+    r"year|month|wave|sessions|weeks|days|years|months|waves|grades|stages|types|levels|"
+    r"premises?|arguments?|reasons?|criteri(?:on|a)|conditions?|cases?|scenarios?|"
+    r"examples?|exercises?|problems?|theorems?|lemmas?|rules?|supplements?|panels?|"
+    r"footnotes?|notes?|options?|groups?|arms?|cohorts?|samples?|trials?)"
     r"\.?|[§¶#^]|ICD|DSM)\s*(?:\d+(?:\.\d+)*[a-z]?\s*(?:,|and|&|or|to|[-\u2013])\s*)*\Z",
     re.IGNORECASE)
 _FORMULA_AFTER = re.compile(r"(?:\s*[\u2212+\u00d7\u00f7*/^]|\s+-)\s*[^\W\d_]")
@@ -116,7 +119,11 @@ _LABEL_WORDS = frozenset(
     "models hypothesis hypotheses appendix appendices no nos vol vols volume volumes issue "
     "issues version versions part parts line lines eq equation equations level levels "
     "grade grades stage stages type types session sessions week weeks day days year years "
-    "month months icd dsm".split())
+    "month months icd dsm premise premises argument arguments reason reasons criterion "
+    "criteria condition conditions case cases scenario scenarios example examples exercise "
+    "exercises problem problems theorem theorems lemma lemmas rule rules supplement "
+    "supplements panel panels footnote footnotes note notes option options group groups arm "
+    "arms cohort cohorts sample samples trial trials".split())
 _LIST_JOINS = frozenset({"and", "&", "or", "to", "-", "\u2013"})
 _HEDGE_ENDS = frozenset(
     "about around approximately approx nearly almost roughly some circa ca c to than of "
@@ -126,6 +133,7 @@ _DF_BEFORE = re.compile(r"\(\s*(?:\d+(?:\.\d+)?\s*,\s*)?\Z")
 _DF_AFTER = re.compile(r"[\d.,\s]*\)\s*(?:=|<|>|≤|≥)")
 _LEAD = re.compile(r"[ \t>]*")
 _LIST_MARK = re.compile(r"[.)](?:\s|\Z)")
+_ENUMERATOR = re.compile(r"\)[ \t]+[^\W\d_]")
 _YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 _SPACE = re.compile(r"\s+")
 
@@ -245,6 +253,9 @@ def _figures_of(text: str, m: re.Match, s: int, line_start: int) -> list[Figure]
         return []  # headings are not claims
     if first_char == s and num2 is None and _LIST_MARK.match(text, m.end("num")):
         return []  # an ordered-list number
+    if prev == "(" and len(num) == 1 and _ENUMERATOR.match(text, m.end("num")) and (
+            s < 2 or text[s - 2] in " \t\n:;"):
+        return []  # "(1) the null hypothesis ... (2) even within": an enumerator
     before = text[max(0, s - 32):s]
     if _YEAR.fullmatch(num) and not m.group("pct"):
         return []  # a year, a year range (2012-13, 2012 to 2014)
