@@ -22,6 +22,7 @@ from toulmin.adapters.mkdocs import preview, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
 from toulmin.project import Project, file_key
 from toulmin.render import statpages
+from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
 
 log = logging.getLogger("mkdocs.plugins.toulmin")
@@ -87,6 +88,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if settings.stopwords and not (self.root / settings.stopwords).is_file():
             raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
         self.project = Project.load(self.root, settings)
+        if self.serving:  # a chart whose script or data changed is drawn again
+            preview.rebuild_stale_charts(self.project)
         findings = self.project.check()
         errors = [f for f in findings if f.is_error]
         if self.serving:
@@ -188,12 +191,12 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         for doc in self.project.documents:
             f = by_source.get(file_key(doc.abs_path))
             if f is not None:
-                self.extension.urls[doc.path] = _site_path(f.url)
+                self.extension.urls[doc.path] = site_path(f.url)
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if self.extension is not None:
-            self.extension.page_url = _site_path(page.file.url)
+            self.extension.page_url = site_path(page.file.url)
             # the document whose evidence its citations' hovers show
             self.extension.page_source = page.file.abs_src_path
         return markdown
@@ -217,9 +220,10 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         held = self._held.pop(page.file.src_uri, None)
         if held is not None:
             html = self._restore(html, held, page)
-        if not self.serving or not self.page_findings or not page.file.abs_src_path:
+        if not self.serving or not self.page_findings:
             return html
-        found = self.page_findings.get(file_key(page.file.abs_src_path))
+        source = page.file.abs_src_path
+        found = self.page_findings.get(file_key(source) if source else page.file.src_uri)
         return preview.banner(found) + html if found else html
 
     on_page_content = CombinedEvent(_hold_for_reading_time, _restore_after_reading_time)
@@ -298,8 +302,3 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         root = posixpath.normpath(blog.config.blog_dir)
         return posixpath.normpath(blog.config.post_dir.format(blog=root))
 
-
-def _site_path(url: str) -> str:
-    """A page URL as an absolute path from the site root ("/blog/2026/..../")."""
-    path = posixpath.normpath("/" + url)
-    return path if path == "/" or not url.endswith("/") else path + "/"
