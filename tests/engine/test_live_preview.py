@@ -158,6 +158,13 @@ def test_serve_banners_failed_scripts_where_used_and_redraws_stale_charts(minisi
         assert "effetcs" in banner and "monthy" in banner
         assert "toulmin-banner" not in _get(base + POST_PAGE)
 
+        # The statistic itself raises (a misspelt column): its own page says so too.
+        seasons.write_text(seasons_source.replace(".isin(SUMMER)].loans.sum()",
+                                                  ".isin(SUMMER)].loan.sum()"))
+        stat = _poll(base + "/statistics/loans.summer_share_2024_25/",
+                     lambda p: "scripts/seasons.py:" in _banner(p), 60)
+        assert "STA003" in _banner(stat) and "loan" in _banner(stat)
+
         # Fixed: the banner goes, and the chart is the committed one again.
         seasons.write_text(seasons_source)
         charts.write_text(chart_source)

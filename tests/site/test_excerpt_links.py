@@ -4,7 +4,7 @@ Material's blog shows each post's excerpt on the blog's index (and its further p
 the archive, category and author pages. A citation there must reach the entry in the
 post's reference list, a checked statistic its page, a chart its Vega-Lite data, and so
 whatever folder the site is published under (``site_url: https://example.org/sub/path/``).
-Each link of every such page is resolved against the page's own URL, as a browser would,
+Each link of every page is resolved against the page's own URL, as a browser would,
 and its file and anchor looked up in the built site.
 """
 
@@ -53,18 +53,18 @@ def _parse(path: Path, pages: dict[Path, _Links]) -> _Links:
 
 
 def _broken_links(out: Path) -> tuple[list[str], dict[str, set[str]]]:
-    """(every toulmin link of the blog's index, archive, category and author pages that
-    does not resolve, the kinds of link found on each page)."""
+    """(every toulmin link of the site's pages that does not resolve, the kinds of link
+    found on each page of the blog that is not a post: index, archive, category, author)."""
     prefix = urlsplit(SITE_URL).path
     pages: dict[Path, _Links] = {}
     broken, found = [], {}
-    for page in sorted((out / "blog").rglob("index.html")):
-        rel = page.parent.relative_to(out).as_posix() + "/"
-        if POST_PATH.match(rel):
-            continue  # a post's own page: tests/site/test_site_build.py
-        url = SITE_URL + rel
+    for page in sorted(out.rglob("*.html")):
+        rel = page.relative_to(out).as_posix()
+        view = rel[:-len("index.html")] if rel.endswith("/index.html") else rel
+        url = SITE_URL + rel  # what a browser resolves against (".../" serves index.html)
         for kind, href in _parse(page, pages).links:
-            found.setdefault(rel, set()).add(kind)
+            if view.startswith("blog/") and not POST_PATH.match(view):
+                found.setdefault(view, set()).add(kind)
             target = urlsplit(urljoin(url, href))
             path = unquote(target.path)
             if target.netloc != urlsplit(SITE_URL).netloc or not path.startswith(prefix):
@@ -81,9 +81,10 @@ def _broken_links(out: Path) -> tuple[list[str], dict[str, set[str]]]:
     return broken, found
 
 
-def _with_site_url(site: Path, blog_options: str = "") -> None:
+def _with_site_url(site: Path, blog_options: str = "", more: str = "") -> None:
     config = site / "mkdocs.yml"
-    text = re.sub(r"^site_url: .*$", f"site_url: {SITE_URL}", config.read_text(), flags=re.M)
+    text = re.sub(r"^site_url: .*$", f"site_url: {SITE_URL}{more}", config.read_text(),
+                  flags=re.M)
     if blog_options:
         text = text.replace("      blog_dir: blog\n", "      blog_dir: blog\n" + blog_options, 1)
     config.write_text(text)
@@ -133,3 +134,15 @@ def test_the_sites_own_excerpts_resolve_under_a_path(tmp_path):
     broken, found = _broken_links(site / "out")
     assert broken == []
     assert any("toulmin-cite" in kinds for kinds in found.values())
+
+
+def test_links_resolve_without_directory_urls(tmp_path):
+    """``use_directory_urls: false`` (pages at blog/2025/05/20/slug.html,
+    statistics/NAME.html): the same links, to those files."""
+    site = copy_minisite(tmp_path / "site")
+    _with_site_url(site, more="\nuse_directory_urls: false")
+    proc = build(site, site / "out")
+    assert proc.returncode == 0, proc.stderr
+    broken, found = _broken_links(site / "out")
+    assert broken == []
+    assert {"toulmin-cite", "toulmin-stat"} <= found["blog/"], found

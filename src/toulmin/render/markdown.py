@@ -73,6 +73,8 @@ class ToulminExtension(Extension):
         self.urls: dict[str, str] = {}
         #: URL of the page being rendered (set by the MkDocs plugin)
         self.page_url: str = ""
+        #: statistic -> its page's site URL, where the host does not use /statistics/NAME/
+        self.stat_urls: dict[str, str] = {}
         #: path of the Markdown file being rendered (set by the MkDocs plugin, or by any
         #: host that wants the evidence of that document's citations on their hovers)
         self.page_source: str | None = None
@@ -306,8 +308,8 @@ class ToulminExtension(Extension):
     # -- statistics ------------------------------------------------------------------------
 
     def stat_url(self, name: str) -> str:
-        return relative_url(statpages.url_of(name), self.page_url) if self.page_url else \
-            statpages.url_of(name).lstrip("/")
+        url = self.stat_urls.get(name) or statpages.url_of(name)
+        return relative_url(url, self.page_url) if self.page_url else url.lstrip("/")
 
     def render_stat(self, ref: StatRef) -> str | None:
         """A quoted statistic as a link to its page, the recomputed value on hover."""

@@ -173,10 +173,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             return
         for name in sorted(stats.results):
             src_uri = f"statistics/{name}.md"
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=statpages.page_source(
-                    name, stats.results[name].title),
-                                            inclusion=InclusionLevel.NOT_IN_NAV))
+            page = files.get_file_from_path(src_uri)
+            if page is None:
+                page = File.generated(config, src_uri, content=statpages.page_source(
+                    name, stats.results[name].title), inclusion=InclusionLevel.NOT_IN_NAV)
+                files.append(page)
+            if self.extension is not None:  # statistics/NAME.html without directory URLs
+                self.extension.stat_urls[name] = site_path(page.url)
 
     # Each post's URL, for the backlinks on the site-wide References page.
     def on_nav(self, nav, *, config, files):
