@@ -86,16 +86,24 @@ def test_without_names_in_its_source_a_failed_script_goes_where_unknown_names_ar
     assert all(p != "scripts/seasons.py" for _, p, _ in pages.get(MEMBERS_POST, []))
 
 
-def test_rebuild_stale_charts_rewrites_what_the_data_changed(minisite, capsys):
+def test_rebuild_stale_charts_draws_the_preview_and_leaves_charts_dir_alone(minisite, capsys):
     csv = minisite / "data" / "loans" / "branches.csv"
     text = csv.read_text(encoding="utf-8")
     csv.write_text(text.replace(",14215\n", ",4215\n", 1), encoding="utf-8")
     assert ",4215\n" in csv.read_text(encoding="utf-8")
-    before = (minisite / "charts" / "renewals_by_branch.svg").read_bytes()
+    committed = minisite / "charts" / "renewals_by_branch.svg"
+    before = committed.read_bytes()
     project = Project.load(minisite)
-    assert sorted(preview.rebuild_stale_charts(project)) == [
-        "charts/renewals_by_branch.svg", "charts/renewals_by_branch.vl.json"]
-    assert (minisite / "charts" / "renewals_by_branch.svg").read_bytes() != before
-    assert "toulmin: rebuilt charts/renewals_by_branch.svg" in capsys.readouterr().err
-    again = Project.load(minisite)
-    assert not [f for f in again.check() if f.code == "CHA002"]
+    overlay = ".cache/toulmin/preview-charts"
+    assert sorted(preview.rebuild_stale_charts(project, overlay)) == [
+        f"{overlay}/renewals_by_branch.svg", f"{overlay}/renewals_by_branch.vl.json"]
+    # the author's charts/ is never written; the preview's copy is the new drawing
+    assert committed.read_bytes() == before
+    redrawn = (minisite / overlay / "renewals_by_branch.svg").read_bytes()
+    assert redrawn != before
+    assert "charts/renewals_by_branch.svg is stale" in capsys.readouterr().err
+    assert [f for f in Project.load(minisite).check() if f.code == "CHA002"]
+    # once the data is as it was, the preview's copy goes
+    csv.write_text(text, encoding="utf-8")
+    assert preview.rebuild_stale_charts(Project.load(minisite), overlay) == []
+    assert not list((minisite / overlay).iterdir())

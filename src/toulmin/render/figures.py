@@ -68,7 +68,8 @@ class ChartPreprocessor(Preprocessor):
                 c = chart_line.match(line)
                 figure = chart_figure(self.ext.project.root, c.group("name"), c.group("alt"),
                                       self.ext.page_url, charts_dir=settings.charts_dir,
-                                      site_dir=settings.charts_site_dir) if c else None
+                                      site_dir=settings.charts_site_dir,
+                                      overlay=self.ext.chart_overlay) if c else None
                 if figure is not None:
                     line = self.md.htmlStash.store(figure)
             out.append(line)
@@ -109,10 +110,14 @@ def sanitise_svg(svg: str, prefix: str, title: str) -> str:
 
 
 def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
-                 charts_dir: str = "charts", site_dir: str = "charts") -> str | None:
+                 charts_dir: str = "charts", site_dir: str = "charts",
+                 overlay: str = "") -> str | None:
     """The inline figure of the chart ``name`` (None when ``charts_dir/NAME.svg`` is
-    missing); ``site_dir`` is where the built site has the charts."""
+    missing); ``site_dir`` is where the built site has the charts. A chart in ``overlay``
+    (the live preview's redrawn charts) is shown instead of the committed one."""
     folder = Path(root) / charts_dir
+    if overlay and (Path(root) / overlay / f"{name}.svg").is_file():
+        folder = Path(root) / overlay
     try:
         svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
     except OSError:

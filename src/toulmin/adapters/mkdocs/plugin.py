@@ -40,6 +40,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.serving = False
         #: this build's findings by document path (for the banners under serve)
         self.page_findings: dict[str, list] = {}
+        #: under serve, the cache folder of the charts drawn again for the preview
+        self.chart_overlay = ""
         #: page -> its References section, while held out of the page (see on_page_content)
         self._held: dict[str, str] = {}
         self._frozen = False
@@ -89,7 +91,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
         self.project = Project.load(self.root, settings)
         if self.serving:  # a chart whose script or data changed is drawn again
-            preview.rebuild_stale_charts(self.project)
+            self.chart_overlay = posixpath.join(settings.cache_dir, "preview-charts")
+            preview.rebuild_stale_charts(self.project, self.chart_overlay)
         findings = self.project.check()
         errors = [f for f in findings if f.is_error]
         if self.serving:
@@ -113,6 +116,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             project=self.project, references_title=self.config.references_title
         )
         self.extension.load_render_cache()
+        self.extension.chart_overlay = self.chart_overlay
         # The project lives for the whole build: keep the collector from walking its
         # objects again at every full collection (a fifth of the plugin's cost at 1,000
         # posts). Not under serve, where each rebuild loads a new project.
@@ -154,17 +158,23 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         for f in list(files):
             if f.src_uri.startswith(vendor) and f.src_uri.endswith(".md"):
                 f.inclusion = InclusionLevel.EXCLUDED
-        folder = self.root / self.settings.charts_dir
-        if not folder.is_dir():
-            return
         site_dir = self.settings.charts_site_dir
-        for path in sorted(folder.iterdir()):
-            if path.suffix not in (".json", ".svg") or path.name.startswith("."):
+        # under serve, a chart drawn again for the preview replaces the committed one
+        for rel in (self.chart_overlay, self.settings.charts_dir):
+            folder = self.root / rel if rel else None
+            if folder is None or not folder.is_dir():
                 continue
-            src_uri = f"{site_dir}/{path.name}"
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, abs_src_path=str(path),
-                                            inclusion=InclusionLevel.NOT_IN_NAV))
+            for path in sorted(folder.iterdir()):
+                if path.suffix not in (".json", ".svg") or path.name.startswith("."):
+                    continue
+                src_uri = f"{site_dir}/{path.name}"
+                existing = files.get_file_from_path(src_uri)
+                if existing is not None and rel == self.chart_overlay:
+                    files.remove(existing)
+                    existing = None
+                if existing is None:
+                    files.append(File.generated(config, src_uri, abs_src_path=str(path),
+                                                inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
         """One generated page per statistic, at /statistics/NAME/."""

@@ -128,23 +128,41 @@ def _chart_image(folder: str) -> re.Pattern:
                       + r"/([A-Za-z0-9_.-]+?)\.svg\b")
 
 
-def rebuild_stale_charts(project) -> list[str]:
-    """Write the files of every chart whose rendering differs from them (under serve, after
-    an edit to a chart's script or data); returns the paths written, each also reported
-    on stderr."""
+def rebuild_stale_charts(project, into: str) -> list[str]:
+    """Draw again every chart whose committed files differ from a rendering of its script
+    and data (under serve, after an edit to either), into the folder ``into`` (relative to
+    the root, in the cache): the preview shows them, the author's ``charts_dir`` is never
+    written (CHA002 still says to run ``toulmin charts``). Returns the paths written, each
+    also reported on stderr; ``into`` keeps only the charts that are stale now."""
     charts = project.charts
+    folder = Path(project.root) / into
     if charts is None:
         return []
-    from toulmin.definitions.charts import write
+    from toulmin.definitions.charts import stale
 
+    names = {name for name, _rel, _why in stale(project.root, charts,
+                                                  project.settings.charts_dir)}
+    written = []
     try:
-        written = write(project.root, charts, project.settings.charts_dir)
+        for old in folder.glob("*") if folder.is_dir() else ():
+            if old.name.removesuffix(".svg").removesuffix(".vl.json") not in names:
+                old.unlink()
+        for name in sorted(names):
+            for rel, text in charts.results[name].files(into).items():
+                path = Path(project.root) / rel
+                data = text.encode("utf-8")
+                if path.is_file() and path.read_bytes() == data:
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                written.append(rel)
     except OSError as exc:
-        print(f"toulmin: could not rewrite the stale charts: {exc}", file=sys.stderr,
-              flush=True)
-        return []
-    for rel in written:
-        print(f"toulmin: rebuilt {rel} from its script and data (commit it with your change)",
+        print(f"toulmin: could not draw the stale charts for the preview: {exc}",
+              file=sys.stderr, flush=True)
+        return written
+    for name in sorted(names):
+        print(f"toulmin: {project.settings.charts_dir}/{name}.svg is stale: the preview shows "
+              "it drawn again from its script and data (run `toulmin charts` and commit it)",
               file=sys.stderr, flush=True)
     return written
 
