@@ -29,6 +29,8 @@ __all__ = [
     "closest_codes",
     "families",
     "finding",
+    "fix_for",
+    "human",
     "rules_markdown",
 ]
 
@@ -159,6 +161,20 @@ def finding(code: str, path: str, line: int, column: int, message: str, hint: st
             severity: str | None = None) -> Finding:
     """A finding of rule ``code`` (which must be in the table): ``RULES[code].at(...)``."""
     return RULES[code].at(path, line, column, message, hint, severity=severity)
+
+
+def fix_for(f: Finding) -> str:
+    """What to do about a finding: its own hint, else its rule's ``fix``."""
+    if f.hint:
+        return f.hint
+    rule = RULES.get(f.code) if f.code in RULES else None
+    return rule.fix if rule is not None else ""
+
+
+def human(f: Finding) -> str:
+    """A finding as the terminal shows it: its line, then an indented ``fix:`` line."""
+    fix = fix_for(f)
+    return f.format() + (f"\n  fix: {' '.join(fix.split())}" if fix else "")
 
 
 def closest_codes(code: str, limit: int = 3) -> list[str]:
