@@ -41,12 +41,8 @@ SEVERITIES = ("error", "warning", "off")
 
 def _option(default: Any, doc: str, *, plugin: bool = True) -> Any:
     """A field of ``Settings``: its default, its one-line doc, and whether it is one of the
-    plugin's options (``docs_dir`` is MkDocs' own, read from the top level of mkdocs.yml).
-    A mutable default (a dict) is copied for each ``Settings``."""
-    meta = {"doc": doc, "plugin": plugin}
-    if isinstance(default, dict):
-        return dataclasses.field(default_factory=lambda: dict(default), metadata=meta)
-    return dataclasses.field(default=default, metadata=meta)
+    plugin's options (``docs_dir`` is MkDocs' own, read from the top level of mkdocs.yml)."""
+    return dataclasses.field(default=default, metadata={"doc": doc, "plugin": plugin})
 
 
 @dataclasses.dataclass(slots=True)
@@ -72,8 +68,9 @@ class Settings:
     references_title: str = _option("References", "heading of each page's reference list")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")
-    rules: dict = _option({}, "per-rule severity, code -> error, warning or off "
-                          "(e.g. {CIT007: warning, STA005: \"off\"})")
+    rules: dict = dataclasses.field(default_factory=dict, metadata={
+        "doc": "per-rule severity, code -> error, warning or off "
+        "(e.g. {CIT007: warning, STA005: \"off\"})", "plugin": True})
     enabled: bool = _option(True, "false: the plugin does nothing")
 
     def severities(self) -> dict[str, str]:
@@ -286,9 +283,8 @@ def find_site(start: str | os.PathLike) -> Path | None:
     if here.is_file():
         here = here.parent
     for folder in (here, *here.parents):
-        if (folder / CONFIG_FILE).is_file():
-            if uses_plugin(folder / CONFIG_FILE):
-                return folder
+        if (folder / CONFIG_FILE).is_file() and uses_plugin(folder / CONFIG_FILE):
+            return folder
     return None
 
 

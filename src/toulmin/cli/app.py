@@ -181,7 +181,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from toulmin.cli import new as newpost
-
     from toulmin.settings import find_site
 
     root = find_site(Path(args.root))
@@ -350,19 +349,38 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     from toulmin.bibliography.sources import SOURCES_NAME
+    from toulmin.registries.client import Offline
 
     settings = read_mkdocs(root)
     sources_path = root / (getattr(settings, "sources", "") or SOURCES_NAME)
-    return verify_refs(bib_path, lock_path, config, accept=args.accept,
-                       sources_path=sources_path)
+    try:
+        return verify_refs(bib_path, lock_path, config, accept=args.accept,
+                           sources_path=sources_path)
+    except Offline as exc:
+        return _offline(bib_path, root, exc, "the lock is unchanged; run toulmin "
+                        "verify-refs again when the network is back")
+
+
+def _offline(bib_path: Path, root: Path, exc: Exception, what_now: str) -> int:
+    """CLI004: one line saying no registry can be reached, and what to do."""
+    where = bib_path.relative_to(root).as_posix() if bib_path.is_relative_to(root) \
+        else bib_path.as_posix()
+    print(RULES["CLI004"].at(where, 1, 1, f"offline: no DOI registry can be reached "
+                             f"({exc}); {what_now}").format(), file=sys.stderr)
+    return 2
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:
     from toulmin.registries.addref import add_refs
+    from toulmin.registries.client import Offline
 
     root = Path(args.root).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)
-    added, problems = add_refs(args.dois, bib_path, lock_path, config)
+    try:
+        added, problems = add_refs(args.dois, bib_path, lock_path, config)
+    except Offline as exc:
+        return _offline(bib_path, root, exc, "nothing was added: add the entry by hand "
+                        "from the publisher's page, and run toulmin verify-refs later")
     for a in added:
         print(f"added @{a.key} ({a.doi}): {a.outcome.verdict}")
     for p in problems:

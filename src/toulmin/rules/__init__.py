@@ -123,6 +123,10 @@ class _Rules(dict):
                 return False
         return dict.__contains__(self, code)
 
+    def get(self, code, default=None):
+        """``RULES[code]``, its family's table loaded first; ``default`` for no such rule."""
+        return self[code] if code in self else default
+
     def _rules(self) -> dict[str, Rule]:
         self._load_all()
         return {k: v for k, v in dict.items(self) if not k.endswith(":loaded")}
@@ -167,7 +171,7 @@ def fix_for(f: Finding) -> str:
     """What to do about a finding: its own hint, else its rule's ``fix``."""
     if f.hint:
         return f.hint
-    rule = RULES.get(f.code) if f.code in RULES else None
+    rule = RULES.get(f.code)
     return rule.fix if rule is not None else ""
 
 

@@ -1,4 +1,5 @@
-"""Rules CLI001-CLI004: the command line's own arguments (``cli.app``) and the network commands' reach (``registries.client``)."""
+"""Rules CLI001-CLI004: the command line's own arguments (``cli.app``) and the network
+commands' reach (``registries.client``)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule

@@ -8,8 +8,8 @@
     The programme's motto was "recovery for all", said 40 times a day.
 
 The comment applies to findings on its own line, or, when it stands alone on its line,
-to findings on the next line. It names one or more rule codes (comma or space separated),
-then the reason (required). A comment without a reason, naming no code or an unknown code
+to findings on the next line. It names one or more rule codes (comma-separated), then the
+reason (required). A comment without a reason, naming no code or an unknown code
 is CFG004 (an error, at the comment); one that matches no finding is CFG005 (a warning).
 Comments inside code (fenced or indented blocks, code spans) are examples, not
 suppressions. A suppressed finding keeps ``suppressed=True`` and the reason; it counts
@@ -33,8 +33,10 @@ from toulmin.scan.masking import Lines, mask_code
 
 #: a comment ``<!-- toulmin: ignore ... -->`` (the body is parsed by ``parse``)
 _COMMENT = re.compile(r"<!--\s*toulmin\s*:\s*ignore\b(?P<body>.*?)-->", re.S | re.I)
-_CODE = re.compile(r"[A-Za-z]{2,5}\d{3}\b")
-_SEPARATOR = re.compile(r"[\s,;]*")
+#: a rule code, or what looks like a misspelt one (reported as unknown)
+_CODE = re.compile(r"[A-Za-z]{2,5}\d{1,4}\b")
+#: between codes: a comma (the reason may itself start with a code-like word)
+_NEXT = re.compile(r"\s*,\s*")
 _REASON_LEAD = re.compile(r"^[\s:\-–—]+")
 #: a stand-in for ``<!--`` of the same length, which ``mask_code`` leaves alone, so that
 #: only the comments inside code are blanked
@@ -77,13 +79,17 @@ def find(text: str) -> list[Suppression]:
 def parse(body: str) -> tuple[tuple[str, ...], str]:
     """(the codes, the reason) of a comment's text after ``ignore``."""
     codes: list[str] = []
-    pos = _SEPARATOR.match(body).end()
+    pos = len(body) - len(body.lstrip())
     while True:
         m = _CODE.match(body, pos)
         if m is None:
             break
         codes.append(m.group().upper())
-        pos = _SEPARATOR.match(body, m.end()).end()
+        pos = m.end()
+        sep = _NEXT.match(body, pos)
+        if sep is None or _CODE.match(body, sep.end()) is None:
+            break
+        pos = sep.end()
     reason = _REASON_LEAD.sub("", body[pos:]).strip()
     return tuple(codes), " ".join(reason.split())
 
