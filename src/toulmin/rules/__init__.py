@@ -125,7 +125,10 @@ class _Rules(dict):
 
     def get(self, code, default=None):
         """``RULES[code]``, its family's table loaded first; ``default`` for no such rule."""
-        return self[code] if code in self else default
+        try:
+            return self[code]
+        except KeyError:
+            return default
 
     def _rules(self) -> dict[str, Rule]:
         self._load_all()
