@@ -44,7 +44,11 @@ def test_init_writes_a_site_that_checks_clean_and_refuses_to_overwrite(tmp_path,
         assert rel in written and (site / rel).is_file(), rel
     assert not any(p.name.startswith("dot-") for p in site.rglob("*"))
     workflow = (site / ".github/workflows/site.yml").read_text()
-    assert workflow.index("toulmin check") < workflow.index("mkdocs build --strict")
+    assert workflow.index("pip install -r requirements.txt") < workflow.index(
+        "run: toulmin check") < workflow.index("run: mkdocs build --strict")
+    from toulmin import __version__
+
+    assert f"\ntoulmin=={__version__}\n" in (site / "requirements.txt").read_text()
     post = next((site / "posts").glob("*-first-post.md"))
     text = post.read_text()
     assert "__DATE__" not in text and "[@anscombe1973graphs" in text

@@ -6,14 +6,16 @@ and references pages), ``posts/`` with a first post that cites a work and quotes
 statistic, ``references.bib`` with that work, ``scripts/`` defining an example statistic
 and chart, ``data/`` with a tiny Data Package (Anscombe's quartet, its source named),
 the CI workflow (``.github/workflows/site.yml``: ``toulmin check`` then ``mkdocs build
---strict``) and a ``.gitignore``. Then ``references.lock.json`` is written (the entry
+--strict``), ``requirements.txt`` (this toulmin version, which CI installs) and a
+``.gitignore``. Then ``references.lock.json`` is written (the entry
 recorded as not yet verified: ``toulmin verify-refs`` checks it against the registries)
 and the chart is rendered into ``charts/``, so ``toulmin check`` and ``mkdocs build
 --strict`` pass straight away.
 
 Template files whose name starts with ``dot-`` are written with a leading dot instead
 (``dot-gitignore`` -> ``.gitignore``): dot files do not travel well as package data. The
-first post's and the excerpts' ``__DATE__`` becomes the day the site is made.
+first post's and the excerpts' ``__DATE__`` becomes the day the site is made, and
+``__VERSION__`` in requirements.txt the toulmin version that made it.
 
 ``init`` never overwrites: a folder that already holds a site (a ``mkdocs.yml``) or any
 file the template would write is refused with one NEW004 line, and nothing is written.
@@ -28,12 +30,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from toulmin import __version__
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 
 TEMPLATE = "templates/site"
 DOT_PREFIX = "dot-"
 DATE_TOKEN = "__DATE__"
+VERSION_TOKEN = "__VERSION__"
 LOCK_NOTE = ("recorded by toulmin init from the template; run toulmin verify-refs to check "
              "it against the registries")
 
@@ -109,6 +113,8 @@ def create(target: str | os.PathLike, *, today: dt.date | None = None,
     for rel, data in files.items():
         if rel.startswith(("posts/", "sources/")):
             data = data.replace(DATE_TOKEN.encode(), date.encode())
+        elif rel == "requirements.txt":
+            data = data.replace(VERSION_TOKEN.encode(), __version__.encode())
             if rel == "posts/first-post.md":
                 rel = f"posts/{date}-first-post.md"
         path = root / rel
