@@ -115,8 +115,8 @@ def create(target: str | os.PathLike, *, today: dt.date | None = None,
             data = data.replace(DATE_TOKEN.encode(), date.encode())
         elif rel == "requirements.txt":
             data = data.replace(VERSION_TOKEN.encode(), __version__.encode())
-            if rel == "posts/first-post.md":
-                rel = f"posts/{date}-first-post.md"
+        if rel == "posts/first-post.md":
+            rel = f"posts/{date}-first-post.md"
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "xb") as fh:  # never over a file made meanwhile
