@@ -95,7 +95,8 @@ def create(target: str | os.PathLike, *, today: dt.date | None = None,
     if root.exists() and not root.is_dir():
         raise InitError(RULES["NEW004"].at(shown(root), 1, 1,
                                            "a file, not a folder: give a folder for the site"))
-    files = template_files()
+    date = (today or dt.date.today()).isoformat()
+    files = _filled(template_files(), date)
     if (root / "mkdocs.yml").exists():
         raise InitError(RULES["NEW004"].at(
             shown(root / "mkdocs.yml"), 1, 1,
@@ -108,15 +109,8 @@ def create(target: str | os.PathLike, *, today: dt.date | None = None,
             shown(root / clash[0]), 1, 1,
             f"already exists{more}; toulmin init never overwrites a file: give it an empty "
             "folder"))
-    date = (today or dt.date.today()).isoformat()
     written: list[str] = []
     for rel, data in files.items():
-        if rel.startswith(("posts/", "sources/")):
-            data = data.replace(DATE_TOKEN.encode(), date.encode())
-        elif rel == "requirements.txt":
-            data = data.replace(VERSION_TOKEN.encode(), __version__.encode())
-        if rel == "posts/first-post.md":
-            rel = f"posts/{date}-first-post.md"
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "xb") as fh:  # never over a file made meanwhile
@@ -125,6 +119,20 @@ def create(target: str | os.PathLike, *, today: dt.date | None = None,
     written.append(_write_lock(root, date))
     written += _render_charts(root, progress)
     return NewSite(root, written)
+
+
+def _filled(files: dict[str, bytes], date: str) -> dict[str, bytes]:
+    """The template's files as written: dated, versioned, the first post named by date."""
+    out: dict[str, bytes] = {}
+    for rel, data in files.items():
+        if rel.startswith(("posts/", "sources/")):
+            data = data.replace(DATE_TOKEN.encode(), date.encode())
+        elif rel == "requirements.txt":
+            data = data.replace(VERSION_TOKEN.encode(), __version__.encode())
+        if rel == "posts/first-post.md":
+            rel = f"posts/{date}-first-post.md"
+        out[rel] = data
+    return out
 
 
 def _write_lock(root: Path, date: str) -> str:
