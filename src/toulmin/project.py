@@ -75,6 +75,7 @@ class Project:
         self.bib = bib
         self.documents = documents
         self._findings: list[Finding] | None = None
+        self._suppressed: list[Finding] = []
         self._suffixes: dict[str, str] | None = None
         self._statistics = None
         self._charts = None
@@ -117,10 +118,23 @@ class Project:
     # -- checking --------------------------------------------------------------------------
 
     def check(self) -> list[Finding]:
-        """Every finding of every check over the bibliography and the documents."""
+        """Every finding of every check over the bibliography and the documents, with the
+        authors' decisions applied (``scan.suppressions``): the ``rules`` option's
+        severities, and without the findings suppressed at their place (``suppressed()``).
+        Both are applied after the cached results, so neither invalidates the cache."""
         if self._findings is None:
-            self._findings = sort_findings(self._check())
+            from toulmin.scan import suppressions
+
+            found = {d.path: s for d in self.documents if (s := suppressions.find(d.text))}
+            decided = suppressions.apply(self._check(), found, self.settings.severities())
+            self._findings = sort_findings(f for f in decided if not f.suppressed)
+            self._suppressed = sort_findings(f for f in decided if f.suppressed)
         return self._findings
+
+    def suppressed(self) -> list[Finding]:
+        """The findings an author suppressed at their place, each with its reason."""
+        self.check()
+        return self._suppressed
 
     def errors(self) -> list[Finding]:
         return [f for f in self.check() if f.severity == ERROR]

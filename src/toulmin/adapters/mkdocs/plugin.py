@@ -24,6 +24,7 @@ from toulmin.project import Project, file_key
 from toulmin.render import statpages
 from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
+from toulmin.rules import RULES, families, human
 
 log = logging.getLogger("mkdocs.plugins.toulmin")
 
@@ -96,22 +97,20 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         findings = self.project.check()
         errors = [f for f in findings if f.is_error]
         if self.serving:
-            # Editors and people read the terminal: one plain line per finding, per build.
+            # Editors and people read the terminal: each finding and its fix, per build.
             for f in findings:
-                print(f.format(), file=sys.stderr, flush=True)
+                print(human(f), file=sys.stderr, flush=True)
             self.page_findings = preview.by_document(self.project, findings)
         else:
             show_warnings = log.isEnabledFor(logging.INFO)
             for f in findings:
                 if f.is_error:
-                    log.error(f.format())
+                    log.error(human(f))
                 elif show_warnings:
-                    log.info(f.format())
+                    log.info(human(f))
         if errors and not self.serving:
-            raise PluginError(
-                f"toulmin: {len(errors)} error{'s' * (len(errors) != 1)} in citations or "
-                "references (listed above); the site was not built"
-            )
+            raise PluginError(f"toulmin: {error_summary(errors)} (listed above); the site "
+                              "was not built")
         self.extension = ToulminExtension(
             project=self.project, references_title=self.config.references_title
         )
@@ -314,4 +313,18 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             return "posts"
         root = posixpath.normpath(blog.config.blog_dir)
         return posixpath.normpath(blog.config.post_dir.format(blog=root))
+
+
+def error_summary(errors) -> str:
+    """The errors counted by their rules' families, largest first: "2 errors in statistics
+    and 1 error in citations"."""
+    names = {fam.prefix: fam.name for fam in families()}
+    counts: dict[str, int] = {}
+    for f in errors:
+        prefix = RULES[f.code].family if f.code in RULES else f.code.rstrip("0123456789")
+        name = names.get(prefix, prefix)
+        counts[name] = counts.get(name, 0) + 1
+    parts = [f"{n} error{'s' * (n != 1)} in {name}"
+             for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
