@@ -65,6 +65,8 @@ class Settings:
     charts_dir: str = _option("charts", "the rendered charts (NAME.svg, NAME.vl.json)")
     vendor_dir: str = _option("assets/vendor", "vendored libraries, relative to docs_dir "
                               "(their Markdown notes are not pages)")
+    assets: bool = _option(True, "add toulmin's stylesheet and chart scripts to every page "
+                           "(served from the site itself, under assets/toulmin/)")
     references_title: str = _option("References", "heading of each page's reference list")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")

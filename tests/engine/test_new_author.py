@@ -124,3 +124,19 @@ def test_a_new_author_from_init_to_a_green_build(tmp_path, run_cli):
     page = next((tmp_path / "out1").rglob("what-a-correlation-hides/index.html"))
     html = page.read_text(encoding="utf-8")
     assert "toulmin: ignore" not in re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    # toulmin's stylesheet and chart scripts come with the plugin: linked and published
+    for asset in ("assets/toulmin/toulmin.css", "assets/toulmin/toulmin-charts.js",
+                  "assets/toulmin/vendor/vega/vega.min.js",
+                  "assets/toulmin/vendor/vega/LICENSE-vega"):
+        assert (tmp_path / "out1" / asset).is_file(), asset
+    assert re.search(r'<link rel="stylesheet" href="[./]*assets/toulmin/toulmin\.css"', html)
+    assert re.search(r'<script src="[./]*assets/toulmin/toulmin-charts\.js"', html)
+
+    # `assets: false` leaves them out (a site that styles its pages itself)
+    config.write_text(config.read_text().replace('rules: {STA005: "off"}',
+                                                 'rules: {STA005: "off"}\n      assets: false'))
+    proc = build(site, tmp_path / "out2")
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "out2" / "assets" / "toulmin").exists()
+    page = next((tmp_path / "out2").rglob("what-a-correlation-hides/index.html"))
+    assert "assets/toulmin/" not in page.read_text(encoding="utf-8")

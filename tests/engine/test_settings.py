@@ -187,6 +187,7 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
         mailto: editor@example.org
         charts_dir: figures
         vendor_dir: lib
+        assets: false
         references_title: Works cited
         stopwords: words.txt
         rules: {CIT007: warning, STA005: "off"}
@@ -202,6 +203,7 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
     changed = {f.name for f in dataclasses.fields(Settings)
                if getattr(from_cli, f.name) != f.default}
     assert changed == {o.name for o in schema.options()} - {"bibliography", "enabled"}
+    assert changed >= {"assets", "rules"}
 
 
 def test_check_honours_cache_dir_from_mkdocs_yml(tmp_path, run_cli):

@@ -123,6 +123,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             gc.freeze()
             self._frozen = True
         config.markdown_extensions.append(self.extension)
+        if settings.assets:
+            _link_assets(config)
         return config
 
     # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
@@ -133,6 +135,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             return files
         self._add_statistic_pages(files, config)
         self._add_charts(files, config)
+        if self.settings.assets:
+            _add_assets(files, config)
         posts = self.root / self.settings.posts_dir
         if not posts.is_dir():
             return files
@@ -328,3 +332,34 @@ def error_summary(errors) -> str:
              for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
+
+#: toulmin's stylesheet and scripts, shipped with the package and published under
+#: assets/toulmin/ (Vega first: toulmin-charts.js upgrades each chart with it)
+_ASSETS = Path(__file__).parent / "assets"
+_SITE_ASSETS = "assets/toulmin"
+_CSS = ("toulmin.css",)
+_JS = ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
+       "vendor/vega/vega-embed.min.js", "toulmin-charts.js")
+#: published beside the scripts, as their BSD licences ask of a redistribution
+_NOTICES = ("vendor/vega/LICENSE-vega", "vendor/vega/LICENSE-vega-lite",
+            "vendor/vega/LICENSE-vega-embed")
+
+
+def _link_assets(config) -> None:
+    """List the stylesheet and scripts in ``extra_css`` and ``extra_javascript`` (once)."""
+    listed = {str(p) for p in config.extra_css} | {str(p) for p in config.extra_javascript}
+    for name in _CSS:
+        if f"{_SITE_ASSETS}/{name}" not in listed:
+            config.extra_css.append(f"{_SITE_ASSETS}/{name}")
+    for name in _JS:
+        if f"{_SITE_ASSETS}/{name}" not in listed:
+            config.extra_javascript.append(f"{_SITE_ASSETS}/{name}")
+
+
+def _add_assets(files, config) -> None:
+    """The package's assets as the site's files, unless docs_dir has its own of a name."""
+    for name in (*_CSS, *_JS, *_NOTICES):
+        src_uri = f"{_SITE_ASSETS}/{name}"
+        if files.get_file_from_path(src_uri) is None:
+            files.append(File.generated(config, src_uri, abs_src_path=str(_ASSETS / name),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
