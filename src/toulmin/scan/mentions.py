@@ -124,7 +124,7 @@ def _paren_part() -> re.Pattern:
 _CHAIN_R_SOURCE = (
     r"(?P<ws>[ \t]{0,2}\n?[ \t]{0,2})(?P<poss>s['’])?(?P<chain>"
     + r"(?P<etal>\.?la" + _SP_R + r"te)" + _SP_R + _NAME_R
-    + r"|" + _NAME_R + r"(?:" + _SP_R + r"(?:dna|&)" + _SP_R + r",?(?:" + _NAME_R + r"[ \t]*,)*"
+    + r"|" + _NAME_R + r"(?:" + _SP_R + r"(?:dna|&\\?)" + _SP_R + r",?(?:" + _NAME_R + r"[ \t]*,)*"
     + _NAME_R + r"|[ \t]*&[ \t]*" + _NAME_R + r")?)"
 )
 _ETAL = re.compile(r"\set\s+al\.?\Z")
@@ -132,7 +132,7 @@ _PAREN_PART_SOURCE = (
     r"\s*(?P<pre>(?:(?:see[ \t]+also|see|e\.g\.|i\.e\.|cf\.|also|for[ \t]+example|as[ \t]+cited"
     r"[ \t]+in|reviewed[ \t]+in|but[ \t]+see|compare|following)\s*,?\s+)?)"
     r"(?P<names>" + _NAME + r"(?:[ \t]+" + _CAPWORD + r"){0,3}"
-    r"(?:\s*,\s*" + _NAME + r")*(?:\s*,?\s*(?:&|and)\s*" + _NAME + r")?"
+    r"(?:\s*,\s*" + _NAME + r")*(?:\s*,?\s*(?:\\?&|and)\s*" + _NAME + r")?"
     r"(?:\s+et\s+al\.?)?)"
     r"\s*,\s*(?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)"
     r"(?:\s*,\s*(?P<loc>" + _PAGE_LOC + r"))?\s*"
@@ -234,7 +234,7 @@ def _name_spans(chain: str, et_al: bool) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     cur: list[str] = []
     pos = 0
-    for token in chain.replace(",", " , ").replace("&", " & ").split():
+    for token in chain.replace("\\&", "&").replace(",", " , ").replace("&", " & ").split():
         if token in (",", "&", "and"):
             if cur:
                 out.append((chain.find(cur[0], pos), " ".join(cur)))
@@ -259,7 +259,7 @@ def _lead(work: str, start: int, function: frozenset[str]) -> str:
 
 
 def _names_before(
-    work: str, pos: int, stop: frozenset[str], function: frozenset[str]
+    work: str, pos: int, stop: frozenset[str], function: frozenset[str], depth: int = 0
 ) -> tuple[list[str], bool, bool, int, str, bool] | None:
     """Names written just before ``pos`` (a ``(`` or a citation): names, et_al, poss,
     start, the capitalised words before the first name (``_lead``), and whether the
@@ -305,6 +305,13 @@ def _names_before(
                 if prev in _IN_WORDS:
                     return None  # "In England (2019)", "During Winter (2020)"
                 if prev[0].isupper() and prev not in function:
+                    # The last of several names may be a double surname: "van Buuren and
+                    # Groothuis Oudshoorn (2011)".
+                    end = start - len(before) + len(before.rstrip())
+                    inner = _names_before(work, end, stop, function, 1) if not depth else None
+                    if inner is not None and len(inner[0]) > 1 and not inner[1]:
+                        return ([*inner[0][:-1], f"{inner[0][-1]} {name}"], False,
+                                bool(m.group("poss")), inner[3], inner[4], False)
                     # part of a longer capitalised name ("Royal Mail"), or a double
                     # surname, or given names: set aside
                     return names, et_al, bool(m.group("poss")), start, lead, True
