@@ -247,6 +247,13 @@ def test_a_double_surname_split_by_the_sentence_and_given_names(bib):
     assert found(bib, gctb) == []  # the entry ends "and others": "et al." is right
     assert found(bib, gctb.replace("Lloyd-Jones", "Lloyd Jones")) == []  # adapted
     assert codes(bib, gctb.replace("(2019)", "(2016)")) == ["CIT004"]
+    # An entry naming one author and "others" is printed "Lloyd-Jones et al.": the mention
+    # agrees, with no "et al. for one author" (CIT005).
+    one = biblib.parse_string(BIB.replace(
+        "Zeng, Jian and Sidorenko, Julia and Yengo, Loïc and\n            Moser, Gerhard and "
+        "Kemper, Kathryn E. and others", "others"), "references.bib")
+    assert [p.family for p in one["lloydjones2019"].authors] == ["Lloyd-Jones", "others"]
+    assert found(one, gctb) == []
     # Given names written with the surname (adapted): a first name, initials.
     assert found(bib, "As Luke Lloyd-Jones (2019) and colleagues showed.\n") == []
     assert found(bib, "as shown before (Luke R. Lloyd-Jones et al., 2019).\n") == []
@@ -308,8 +315,16 @@ def test_cit010_the_year_written_twice(bib, written):
 
 def test_cit010_not_for_a_single_year(bib):
     for written in ("Navarro [-@navarro2018lsr]", "@navarro2018lsr", "[@navarro2018lsr]",
-                    "In 2018, [@navarro2018lsr]", "Navarro [-@navarro2018lsr, p. 2018]"):
+                    "In 2018, [@navarro2018lsr]", "Navarro [-@navarro2018lsr, p. 2018]",
+                    "In 2018 [-@navarro2018lsr]", "@navarro2018lsr (2020)"):
         assert codes(bib, f"{written} says so.\n") == [], written
+    # Another year written by hand is a wrong year (CIT004), not a repeated one.
+    assert codes(bib, "Navarro (2019) [-@navarro2018lsr] says so.\n") == ["CIT004"]
+    (f,) = check_markdown("post.md", "Clarke et al. (2013) [-@clarke2013prediction] agree.\n",
+                          bib)
+    assert (f.code, f.column, f.hint) == (
+        "CIT010", 15, "write Clarke et al. [-@clarke2013prediction], or @clarke2013prediction"
+    )
 
 
 # =========================================================================== 6. data sources

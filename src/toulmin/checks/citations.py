@@ -1,23 +1,28 @@
-"""Citation checks for one Markdown document against the reference base (CIT001–CIT009).
+"""Citation checks for one Markdown document against the reference base (CIT001–CIT010).
 
 ``check_markdown`` scans a post once (``toulmin.scan.citations.scan``) and reports:
 
 - CIT001  unknown citation key (with the closest existing key);
 - CIT002  a bare ``@name`` that matches no key and looks like a social-media handle
   (warning);
-- CIT003  a misspelt surname in a hand-written author–year mention, or in the names
+- CIT003  a misspelt surname in a hand-written author–year mention (a name within a few
+  edits of an author of an entry of that year, or a year either side), or in the names
   written in front of a ``[-@key]`` citation;
 - CIT004  a mention whose authors match an entry but not its year;
 - CIT005  wrong author order, "et al." for one or two authors, or one name for a work
   with exactly two authors;
-- CIT006  an author–year mention with no entry behind it at all;
-- CIT007  a direct quotation without a page (or paragraph, section) locator, or without
-  any citation;
-- CIT008  a malformed DOI written in the post;
-- CIT009  a well-formed DOI that matches no entry's DOI.
+- CIT006  an author–year mention with no entry behind it (a name merely close to an
+  author of another year is a missing work, not a misspelling);
+- CIT007-CIT010  quotations, DOIs and years written twice (``checks.citeprose``).
 
-The reference base is indexed once per ``Bibliography`` (surnames, years, keys, DOIs) and
-the index is reused for every post checked against the same object.
+Names are compared as ``checks.citeindex`` folds them (hyphens, case, particles); a first
+surname written after capitalised words is completed from the entries ("Lloyd" + "Jones"
+is "Lloyd Jones") or read as given names ("Danielle Navarro (2019)"). Everything inside a
+quotation of another author's words is theirs: mentions, DOIs and bare ``@handles`` in it
+are not checked; a pandoc citation the post puts there is.
+
+The reference base is indexed once per ``Bibliography`` (``citeindex.index_of``) and the
+index is reused for every post checked against the same object.
 """
 
 from __future__ import annotations

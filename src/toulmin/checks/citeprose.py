@@ -20,6 +20,7 @@ from toulmin.findings import Finding
 from toulmin.rules import RULES
 from toulmin.scan.citations import locator_kind
 from toulmin.scan.document import Scan
+from toulmin.scan.mentions import looks_like_surname
 from toulmin.scan.quotations import Quotation, names_a_place
 from toulmin.style import apa
 
@@ -107,7 +108,7 @@ _YEAR_TEXT = r"(?:(?:1[5-9]|20)\d\d[a-z]?|n\.[ \t]?d\.)"
 # "Clark (2018) [-@key]", "Clark 2018 [-@key]", "Clark et al., 2018 [-@key]": a name, then
 # a year written by hand, right before the citation.
 _YEAR_BEFORE = re.compile(
-    r"(?:[^\W\d_][\w’'\-]*\.?|et[ \t]+al\.)[ \t]*,?[ \t]*"
+    r"(?P<name>[^\W\d_][\w’'\-]*|et[ \t]+al\.)[ \t]*,?[ \t]*"
     r"(?P<year>\([ \t]*" + _YEAR_TEXT + r"[ \t]*\)|" + _YEAR_TEXT + r")[ \t]*\Z"
 )
 # "[-@key] (2018)", "@key (2018)": a year in parentheses right after the citation.
@@ -122,20 +123,24 @@ def year_twice(path: str, s: Scan, bib: Bibliography, out: list[Finding]) -> Non
         first = c.items[0]
         if len(c.items) != 1 or not (first.suppress_author or c.narrative):
             continue
+        ref = bib.entries.get(first.key)
+        if ref is None:
+            continue  # CIT001
         year = ""
         at = -1
         if first.suppress_author:
             b = _YEAR_BEFORE.search(masked, max(0, c.start - 60), c.start)
-            if b is not None:
+            if b is not None and (b.group("name").startswith("et")
+                                  or looks_like_surname(b.group("name"))):
                 year, at = b.group("year"), b.start("year")
         if not year:
             a = _YEAR_AFTER.match(masked, c.end)
             if a is not None:
                 year, at = a.group("year"), a.start("year")
-        if not year:
+        # The same year twice; "In 2019 [-@who2018]" is a date and a citation.
+        if not year or year.strip("() \t")[:4] != ref.year.strip()[:4]:
             continue
-        ref = bib.entries.get(first.key)
-        shown = f"{apa.author_short(ref, narrative=True)} " if ref is not None else ""
+        shown = f"{apa.author_short(ref, narrative=True)} "
         written = s.text[c.start:c.end]
         line, col = (c.line, c.column) if at > c.start else _line_col(s.text, at)
         out.append(RULES["CIT010"].at(

@@ -2,7 +2,10 @@
 
 ``find_quotations`` finds them with the citation that attributes each and any page
 written by hand after one; ``quotations_in`` does the same on an already masked text, for
-``document.scan``.
+``document.scan``. A block quotation with no citation inside or right after it takes the
+citation, or the hand-written locator ("Clark (2018, p. 4)"), of the sentence that
+introduces it. ``names_a_place`` tells a locator ("p. 4", "sec. Conclusions", "Table 2")
+from other text in a citation's suffix.
 """
 
 from __future__ import annotations
