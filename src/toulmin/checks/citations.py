@@ -394,13 +394,14 @@ def _given_fit(lead: list[str], e: Entry, pos: int) -> bool:
 
 
 def _resolved(m: Mention, index: Index) -> Mention | None:
-    """``m`` with its first name completed from the entries, or None when no entry makes
-    it a name.
+    """``m`` with its names completed from the entries, or None when no entry makes a set
+    aside mention (``_weak``) a name.
 
-    A first surname written after capitalised words (``m.lead``) or written with given
-    names ("(Jean-Paul Sartre, 1943)") is matched against the index: "Lloyd" + "Jones"
-    is the double surname "Lloyd Jones" of an entry; "Danielle" before "Navarro" is the
-    given name of an entry's Navarro, and the mention is "Navarro".
+    A first surname written after capitalised words (``m.lead``) or any name written with
+    given names ("(Jean-Paul Sartre, 1943)", "David Clark and Richard Layard") is matched
+    against the index: "Lloyd" + "Jones" is the double surname "Lloyd Jones" of an entry;
+    "Danielle" before "Navarro" is the given name of an entry's Navarro, and the mention
+    is "Navarro".
     """
     first = m.surnames[0]
     lead = m.lead.split()
@@ -411,22 +412,29 @@ def _resolved(m: Mention, index: Index) -> Mention | None:
             width = len(" ".join(lead[-k:])) + 1
             return dataclasses.replace(m, surnames=(whole, *m.surnames[1:]), lead="",
                                        column=max(1, m.column - width))
-    if fold(first) in index.by_any:
-        if not lead:
-            return m
+    names = [_without_given(n, index) for n in m.surnames]
+    if fold(names[0]) not in index.by_any:
+        return None if _weak(m) else dataclasses.replace(m, surnames=tuple(names))
+    if lead and _weak(m):
         folded = [fold(w) for w in lead]
-        for e in index.by_any[fold(first)]:
-            if _given_fit(folded, e, _position(e, fold(first))):
-                return m  # "Danielle Navarro (2019)": given name and surname
-        return None if _weak(m) else m
-    # Given names written inside the name: "(Jean-Paul Sartre, 1943)".
-    words = first.split()
+        if not any(_given_fit(folded, e, _position(e, fold(names[0])))
+                   for e in index.by_any[fold(names[0])]):
+            return None  # "Royal Mail (2019)", "Professor Clark (2018)"
+    return dataclasses.replace(m, surnames=tuple(names))
+
+
+def _without_given(name: str, index: Index) -> str:
+    """``name`` without the given names written before the surname, when an entry's
+    person has them: "Jean-Paul Sartre" -> "Sartre", "Richard Layard" -> "Layard"."""
+    if fold(name) in index.by_any:
+        return name
+    words = name.split()
     for k in range(1, len(words)):
         rest = " ".join(words[k:])
         for e in index.by_any.get(fold(rest), ()):
             if _given_fit([fold(w) for w in words[:k]], e, _position(e, fold(rest))):
-                return dataclasses.replace(m, surnames=(rest, *m.surnames[1:]))
-    return None if _weak(m) else m
+                return rest
+    return name
 
 
 def _weak(m: Mention) -> bool:
