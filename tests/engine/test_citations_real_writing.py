@@ -279,6 +279,24 @@ def test_a_block_quotation_introduced_with_its_page_needs_no_second_citation(bib
     assert codes(bib, no_page) == ["CIT007"]
 
 
+def test_a_block_quotation_announced_by_a_paragraph_that_cites_the_work(bib):
+    # Matti Vuorre, "A quantitative methods syllabus" (2024, https://vuorre.com/posts/
+    # methods-syllabus/, CC BY 4.0). Adapted: the key is one of this test's entries (the
+    # post cites Gelman, Hill and Vehtari's book), and the quotation cut short.
+    text = (
+        "To get started, I recommend taking a look at this book [@navarro2018lsr]. The book "
+        "is freely available on the authors' website, and is extremely accessible:\n\n"
+        "> Many textbooks on regression focus on theory and the simplest of examples. Real "
+        "statistical problems, however, are complex and subtle.\n"
+    )
+    (f,) = check_markdown("post.md", text, bib)  # the book's, without its page
+    assert f.message == "direct quotation without a page locator for 'navarro2018lsr'"
+    assert found(bib, text.replace("[@navarro2018lsr]", "[@navarro2018lsr, p. 1]")) == []
+    # Without the colon the paragraph does not announce the quotation.
+    (f,) = check_markdown("post.md", text.replace("accessible:", "accessible."), bib)
+    assert f.message == "direct quotation with no citation"
+
+
 @pytest.mark.parametrize("locator", [
     "sec. Writing up the results", "sec. Conclusions", "Discussion section", "section 3",
     "chap. 2", "para. 4", "Table 2", "p. 12", "pp. 52-53",

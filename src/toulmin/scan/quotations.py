@@ -203,7 +203,8 @@ def _introduction(
 ) -> tuple[Citation | None, str]:
     """The citation, or the hand-written locator, of the sentence that introduces the block
     quotation starting at ``block``: the last sentence of the paragraph right before it
-    ("Clark [-@clark2018, p. 4] puts it plainly:", "Clark (2018, p. 4) writes:")."""
+    ("Clark [-@clark2018, p. 4] puts it plainly:", "Clark (2018, p. 4) writes:"), or, when
+    that paragraph ends with a colon, the whole paragraph."""
     end = len(work[:block].rstrip())
     if end == 0 or work.count("\n", end, block) > 2:
         return None, ""
@@ -212,6 +213,12 @@ def _introduction(
         return None, ""  # the paragraph before is itself a quotation
     if len(_WORD.findall(work, start, end)) < 2:
         return None, ""  # no sentence: a citation alone (a previous quotation's)
+    # An introduction that ends with a colon announces the quotation: the paragraph's
+    # last citation is the work quoted ("... [@gelman2020]. The book is freely available
+    # and is extremely accessible:").
+    if work[end - 1] == ":":
+        para = work.rfind("\n\n", 0, end)
+        start = min(start, para + 2 if para != -1 else 0)
     for c in reversed(citations):
         if start <= c.start < end:
             return c, ""
