@@ -175,6 +175,7 @@ class Project:
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
         cited_anywhere.update(self._statistic_sources())
+        cited_anywhere.update(self._data_sources())
         site.cited = frozenset(cited_anywhere)
         fresh_site: dict[str, tuple] = {}
         for chk in interface.checks(interface.SITE):
@@ -276,6 +277,29 @@ class Project:
         if stats is None:
             return set()
         return {k for r in stats.results.values() for k in r.sources if k in self.bib.entries}
+
+    def _data_sources(self) -> set[str]:
+        """Works the Data Package's sources cite (``sources[].citation`` of the package and
+        of each resource): the data rests on them, so they count as cited. Read once per
+        version of the descriptor (cached by its content)."""
+        path = self.root / self.settings.datapackage
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return set()
+        cache_file = self.cache_path / "data-sources.marshal"
+        key = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        keys = cache.read_versioned(cache_file, 1, key)
+        if not isinstance(keys, list):
+            package = self.data_package()
+            keys = []
+            if package is not None:
+                top = package.descriptor.get("sources") or []
+                keys = [s["citation"] for s in top if isinstance(s, dict)
+                        and isinstance(s.get("citation"), str)]
+                keys += [k for r in package.resources.values() for k in r.citations]
+            cache.write_versioned(cache_file, 1, keys, key)
+        return {k for k in keys if k in self.bib.entries}
 
     def cited_keys(self) -> list[str]:
         """Every key cited anywhere on the site (statistic pages too), in bibliography order."""
