@@ -122,7 +122,6 @@ def test_a_wrong_year_in_real_text_is_caught(findings):
 # =================================================== false alarms of issue 14's classes
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 H1: citations inside a quotation")
 def test_a_citation_inside_a_quoted_authors_words_is_theirs(findings):
     """Vuorre (2017, CC BY) quotes Kruschke (2013), whose sentence ends "(e.g., Dienes,
     2011)." and then cites the quotation [@kruschkeBayesianEstimationSupersedes2013].
@@ -133,8 +132,6 @@ def test_a_citation_inside_a_quoted_authors_words_is_theirs(findings):
     assert _at(found, "how-to-compare-two-groups", 13, "CIT007", "page locator")
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="issue 14 H1: block quotation introduced by a citing sentence")
 def test_a_block_quotation_introduced_by_a_citing_sentence_has_its_citation(findings):
     """Vuorre, "A quantitative methods syllabus" (CC BY)."""
     found = findings["vuorre-blog"]
