@@ -2,6 +2,9 @@
 
 Each finding has a stable code (like a linter's), a location, a one-line message and an
 optional fix hint. The same list feeds the CLI, the MkDocs build and CI annotations.
+A finding an author suppressed at its place (``<!-- toulmin: ignore CODE reason -->``,
+``toulmin.scan.suppressions``) keeps ``suppressed=True`` and the comment's ``reason``;
+only ``toulmin check --format json`` shows it.
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ class Finding:
     severity: str
     message: str
     hint: str = ""
+    #: an author suppressed it at its place, for ``reason``
+    suppressed: bool = False
+    reason: str = ""
 
     @property
     def is_error(self) -> bool:
-        return self.severity == ERROR
+        return self.severity == ERROR and not self.suppressed
 
     def format(self) -> str:
         """The human form: ``path:line:col: CODE message``."""

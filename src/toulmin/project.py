@@ -75,6 +75,7 @@ class Project:
         self.bib = bib
         self.documents = documents
         self._findings: list[Finding] | None = None
+        self._suppressed: list[Finding] = []
         self._suffixes: dict[str, str] | None = None
         self._statistics = None
         self._charts = None
@@ -117,10 +118,23 @@ class Project:
     # -- checking --------------------------------------------------------------------------
 
     def check(self) -> list[Finding]:
-        """Every finding of every check over the bibliography and the documents."""
+        """Every finding of every check over the bibliography and the documents, with the
+        authors' decisions applied (``scan.suppressions``): the ``rules`` option's
+        severities, and without the findings suppressed at their place (``suppressed()``).
+        Both are applied after the cached results, so neither invalidates the cache."""
         if self._findings is None:
-            self._findings = sort_findings(self._check())
+            from toulmin.scan import suppressions
+
+            found = {d.path: s for d in self.documents if (s := suppressions.find(d.text))}
+            decided = suppressions.apply(self._check(), found, self.settings.severities())
+            self._findings = sort_findings(f for f in decided if not f.suppressed)
+            self._suppressed = sort_findings(f for f in decided if f.suppressed)
         return self._findings
+
+    def suppressed(self) -> list[Finding]:
+        """The findings an author suppressed at their place, each with its reason."""
+        self.check()
+        return self._suppressed
 
     def errors(self) -> list[Finding]:
         return [f for f in self.check() if f.severity == ERROR]
@@ -161,6 +175,7 @@ class Project:
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
         cited_anywhere.update(self._statistic_sources())
+        cited_anywhere.update(self._data_sources())
         site.cited = frozenset(cited_anywhere)
         fresh_site: dict[str, tuple] = {}
         for chk in interface.checks(interface.SITE):
@@ -262,6 +277,29 @@ class Project:
         if stats is None:
             return set()
         return {k for r in stats.results.values() for k in r.sources if k in self.bib.entries}
+
+    def _data_sources(self) -> set[str]:
+        """Works the Data Package's sources cite (``sources[].citation`` of the package and
+        of each resource): the data rests on them, so they count as cited. Read once per
+        version of the descriptor (cached by its content)."""
+        path = self.root / self.settings.datapackage
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return set()
+        cache_file = self.cache_path / "data-sources.marshal"
+        key = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        keys = cache.read_versioned(cache_file, 1, key)
+        if not isinstance(keys, list):
+            package = self.data_package()
+            keys = []
+            if package is not None:
+                top = package.descriptor.get("sources") or []
+                keys = [s["citation"] for s in top if isinstance(s, dict)
+                        and isinstance(s.get("citation"), str)]
+                keys += [k for r in package.resources.values() for k in r.citations]
+            cache.write_versioned(cache_file, 1, keys, key)
+        return {k for k in keys if k in self.bib.entries}
 
     def cited_keys(self) -> list[str]:
         """Every key cited anywhere on the site (statistic pages too), in bibliography order."""

@@ -8,7 +8,13 @@ to the folder holding mkdocs.yml (the site's root) unless their doc says otherwi
 A problem with the options is one ``SettingsError`` whose finding is one line:
 
 - CFG001 the toulmin plugin has no option of that name (at the option's name);
-- CFG002 an option's value has the wrong type (at the value).
+- CFG002 an option's value has the wrong type (at the value);
+- CFG003 the ``rules`` option names a code that is not a rule (at the code).
+
+``rules`` sets a rule's severity for the whole site, for the CLI and the build alike:
+``rules: {CIT007: warning, STA005: "off"}``; each value is ``error``, ``warning`` or
+``off`` (YAML reads an unquoted ``off`` as false, which means off too). ``severities``
+gives the mapping checked and normalised; ``Project.check`` applies it.
 
 Core level: imports the standard library, PyYAML (lazily) and ``toulmin.findings``; never
 mkdocs.
@@ -24,10 +30,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toulmin.findings import Finding
-from toulmin.rules import RULES
+from toulmin.rules import RULES, closest_codes
 
 CACHE_DIR = ".cache/toulmin"
 CONFIG_FILE = "mkdocs.yml"
+
+
+SEVERITIES = ("error", "warning", "off")
 
 
 def _option(default: Any, doc: str, *, plugin: bool = True) -> Any:
@@ -56,10 +65,20 @@ class Settings:
     charts_dir: str = _option("charts", "the rendered charts (NAME.svg, NAME.vl.json)")
     vendor_dir: str = _option("assets/vendor", "vendored libraries, relative to docs_dir "
                               "(their Markdown notes are not pages)")
+    assets: bool = _option(True, "add toulmin's stylesheet and chart scripts to every page "
+                           "(served from the site itself, under assets/toulmin/)")
     references_title: str = _option("References", "heading of each page's reference list")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")
+    rules: dict = dataclasses.field(default_factory=dict, metadata={
+        "doc": "per-rule severity, code -> error, warning or off "
+        "(e.g. {CIT007: warning, STA005: \"off\"})", "plugin": True})
     enabled: bool = _option(True, "false: the plugin does nothing")
+
+    def severities(self) -> dict[str, str]:
+        """``rules`` normalised: code -> "error" | "warning" | "off" (validated on reading)."""
+        return {str(code).strip().upper(): _severity(value)
+                for code, value in (self.rules or {}).items()}
 
     @property
     def data_dir(self) -> str:
@@ -86,8 +105,43 @@ class Option(NamedTuple):
 
 def options() -> list[Option]:
     """Every field of ``Settings``, in order."""
-    return [Option(f.name, f.type, f.default, f.metadata.get("doc", ""))
+    return [Option(f.name, _field_type(f), _field_default(f), f.metadata.get("doc", ""))
             for f in dataclasses.fields(Settings)]
+
+
+def _field_type(f: dataclasses.Field) -> type:
+    return {"str": str, "bool": bool, "dict": dict}.get(f.type, f.type) \
+        if isinstance(f.type, str) else f.type
+
+
+def _field_default(f: dataclasses.Field) -> Any:
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
+
+
+def _severity(value: Any) -> str:
+    """A ``rules`` value as a severity: YAML's unquoted ``off`` (false) is "off"."""
+    if value is False:
+        return "off"
+    return str(value).strip().lower()
+
+
+def rules_problem(rules: Mapping) -> tuple[Any, str, str, str] | None:
+    """(the offending code, CFG code, message, hint) for the first bad entry of ``rules``."""
+
+    for code, value in rules.items():
+        name = str(code).strip().upper()
+        if name not in RULES:
+            near = closest_codes(name)
+            guess = f"; did you mean {', '.join(near)}?" if near else ""
+            return (code, "CFG003", f"unknown rule code '{code}' in the rules option{guess}",
+                    "`toulmin explain` lists every code")
+        if value is True or (value is not False and _severity(value) not in SEVERITIES):
+            return (code, "CFG002", f"rules: {code} must be error, warning or off, not "
+                    f"{value!r}"[:200], f'for example: rules: {{{name}: warning}} or '
+                    f'{{{name}: "off"}}')
+    return None
 
 
 def plugin_options() -> list[Option]:
@@ -105,7 +159,8 @@ class SettingsError(Exception):
 
 
 def _type_name(kind: type) -> str:
-    return "true or false" if kind is bool else "text" if kind is str else kind.__name__
+    return ("true or false" if kind is bool else "text" if kind is str
+            else "a mapping" if kind is dict else kind.__name__)
 
 
 def option_problem(name: str, value: Any) -> tuple[str, str, str] | None:
@@ -125,12 +180,18 @@ def option_problem(name: str, value: Any) -> tuple[str, str, str] | None:
         return ("CFG002", f"option '{name}' must be {_type_name(option.type)}, not "
                 f"{type(value).__name__} {value!r}"[:200],
                 f"for example: {name}: {_yaml_scalar(option.default)}")
+    if option.type is dict and value:
+        bad = rules_problem(value)
+        if bad is not None:
+            return bad[1:]
     return None
 
 
 def _yaml_scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{CIT007: warning}"
     return repr(value) if value == "" else str(value)
 
 
@@ -194,11 +255,68 @@ def read_mkdocs(root: str | os.PathLike, settings: Settings | None = None,
         problem = option_problem(str(name), value)
         if problem is not None:
             mark = (key_node if problem[0] == "CFG001" else value_node).start_mark
+            if problem[0] in ("CFG002", "CFG003") and isinstance(value, dict):
+                mark = _rule_mark(value_node, value, problem[0]) or mark
             raise SettingsError(RULES[problem[0]].at(where, mark.line + 1, mark.column + 1,
                                                      *problem[1:]))
         if value is not None:
             setattr(settings, name, value)
     return settings
+
+
+def _rule_mark(node, value: dict, code: str):
+    """Where in the ``rules`` mapping node the first bad entry is: its code for CFG003,
+    its value for CFG002."""
+    import yaml
+
+    bad = rules_problem(value)
+    if bad is None or not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if _construct(key_node) == bad[0]:
+            return (key_node if code == "CFG003" else value_node).start_mark
+    return None
+
+
+def find_site(start: str | os.PathLike) -> Path | None:
+    """The root of the toulmin site holding ``start``: the nearest folder at or above it
+    whose mkdocs.yml enables the toulmin plugin; None when there is none."""
+    here = Path(start).resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file() and uses_plugin(folder / CONFIG_FILE):
+            return folder
+    return None
+
+
+def uses_plugin(config_file: Path) -> bool:
+    """Whether the mkdocs.yml at ``config_file`` lists the toulmin plugin."""
+    import yaml
+
+    try:
+        loader = _loader(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return False
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return False
+    entry = _mapping(node).get("plugins")
+    plugins = entry[1] if entry is not None else None
+    if isinstance(plugins, yaml.SequenceNode):
+        for item in plugins.value:
+            if isinstance(item, yaml.ScalarNode) and item.value == "toulmin":
+                return True
+            if isinstance(item, yaml.MappingNode) and "toulmin" in _mapping(item):
+                return True
+    elif isinstance(plugins, yaml.MappingNode):
+        return "toulmin" in _mapping(plugins)
+    return False
 
 
 def _shown(path: Path, root: Path) -> str:

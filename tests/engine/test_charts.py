@@ -241,3 +241,22 @@ def test_svg_is_sanitised():
     assert 'id="c-clip1"' in out and "url(#c-clip1)" in out
     assert out.startswith('<svg width="1" aria-hidden="true" focusable="false"><title>T &lt;1&gt;'
                           "</title>")
+
+
+def test_a_chart_is_not_shrunk_below_11_px_text(minisite):
+    """The committed chart's smallest text is the theme's 12 px; the figure carries the
+    least width at which it stays 11 px (toulmin.css scrolls the figure below it)."""
+    from toulmin.definitions.charts import MIN_FONT_PX
+    from toulmin.render.figures import chart_figure, legible_width
+
+    svg = (minisite / "charts" / "loans_by_month.svg").read_text()
+    sizes = {float(s) for s in re.findall(r'font-size="(\d+(?:\.\d+)?)px"', svg)}
+    assert min(sizes) == MIN_FONT_PX >= 11
+    width = float(re.search(r'<svg[^>]*\swidth="(\d+(?:\.\d+)?)"', svg).group(1))
+    least = legible_width(svg)
+    assert least * MIN_FONT_PX / width >= 11 and least < width
+    assert f'style="--toulmin-chart-min-width: {least}px"' in chart_figure(
+        minisite, "loans_by_month", "Loans by month")
+    # an SVG of Vega-Lite's default 10 px labels is shown larger than drawn
+    assert legible_width('<svg width="600"><text font-size="10px">a</text></svg>') == 661
+    assert legible_width('<svg><text font-size="10px">a</text></svg>') == 0

@@ -96,7 +96,7 @@ def test_explain_a_code(run_cli):
 def test_explain_an_unknown_code_suggests_one(run_cli):
     code, out, err = run_cli("explain", "CIT01")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "did you mean CIT001" in err
+    assert err.count("\n") == 1 and "did you mean" in err and "CIT001" in err
 
 
 def test_explain_lists_every_rule(run_cli):

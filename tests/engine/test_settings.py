@@ -84,7 +84,8 @@ def _mkdocs_build(root: Path) -> subprocess.CompletedProcess:
 
 
 def _lines(text: str) -> list[str]:
-    return [ln for ln in text.splitlines() if ln.strip()]
+    """The finding lines of the human output (not the fix line under each)."""
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("  fix: ")]
 
 
 # -- the schema ----------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def _lines(text: str) -> list[str]:
 
 def test_every_option_has_a_type_a_default_and_a_one_line_doc():
     for option in schema.options():
-        assert option.type in (str, bool), option
+        assert option.type in (str, bool, dict), option
         assert isinstance(option.default, option.type), option
         assert option.doc and "\n" not in option.doc, f"option {option.name} has no doc"
     names = [o.name for o in schema.plugin_options()]
@@ -186,8 +187,10 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
         mailto: editor@example.org
         charts_dir: figures
         vendor_dir: lib
+        assets: false
         references_title: Works cited
         stopwords: words.txt
+        rules: {CIT007: warning, STA005: "off"}
         """, docs="pages")
     (tmp_path / "words.txt").write_text("Library\n")
     config = load_config(str(tmp_path / "mkdocs.yml"))
@@ -200,6 +203,7 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
     changed = {f.name for f in dataclasses.fields(Settings)
                if getattr(from_cli, f.name) != f.default}
     assert changed == {o.name for o in schema.options()} - {"bibliography", "enabled"}
+    assert changed >= {"assets", "rules"}
 
 
 def test_check_honours_cache_dir_from_mkdocs_yml(tmp_path, run_cli):

@@ -1,191 +1,65 @@
-"""Citation checks for one Markdown document against the reference base (CIT001–CIT009).
+"""Citation checks for one Markdown document against the reference base (CIT001–CIT010).
 
 ``check_markdown`` scans a post once (``toulmin.scan.citations.scan``) and reports:
 
 - CIT001  unknown citation key (with the closest existing key);
 - CIT002  a bare ``@name`` that matches no key and looks like a social-media handle
   (warning);
-- CIT003  a misspelt surname in a hand-written author–year mention, or in the names
+- CIT003  a misspelt surname in a hand-written author–year mention (a name within a few
+  edits of an author of an entry of that year, or a year either side), or in the names
   written in front of a ``[-@key]`` citation;
 - CIT004  a mention whose authors match an entry but not its year;
 - CIT005  wrong author order, "et al." for one or two authors, or one name for a work
   with exactly two authors;
-- CIT006  an author–year mention with no entry behind it at all;
-- CIT007  a direct quotation without a page (or paragraph, section) locator, or without
-  any citation;
-- CIT008  a malformed DOI written in the post;
-- CIT009  a well-formed DOI that matches no entry's DOI.
+- CIT006  an author–year mention with no entry behind it (a name merely close to an
+  author of another year is a missing work, not a misspelling);
+- CIT007-CIT010  quotations, DOIs and years written twice (``checks.citeprose``).
 
-The reference base is indexed once per ``Bibliography`` (surnames, years, keys, DOIs) and
-the index is reused for every post checked against the same object.
+Names are compared as ``checks.citeindex`` folds them (hyphens, case, particles); a first
+surname written after capitalised words is completed from the entries ("Lloyd" + "Jones"
+is "Lloyd Jones") or read as given names ("Danielle Navarro (2019)"). Everything inside a
+quotation of another author's words is theirs: mentions, DOIs and bare ``@handles`` in it
+are not checked; a pandoc citation the post puts there is.
+
+The reference base is indexed once per ``Bibliography`` (``citeindex.index_of``) and the
+index is reused for every post checked against the same object.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 
-from toulmin.bibliography.model import Bibliography, Reference
-from toulmin.bibliography.names import Name
+from toulmin.bibliography.model import Bibliography
+from toulmin.checks.citeindex import (
+    Entry,
+    Index,
+    entry_of,
+    fold,
+    index_of,
+    strip_accents,
+    written_year_key,
+)
+from toulmin.checks.citeprose import QUOTE_LOCATORS, Spans, check_dois, check_quotation, year_twice
 from toulmin.checks.interface import DocumentContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
-from toulmin.scan.citations import locator_kind
 from toulmin.scan.document import Scan, scan
 from toulmin.scan.mentions import Mention, looks_like_surname
-from toulmin.scan.quotations import Quotation
 from toulmin.style import apa
 
 __all__ = ["QUOTE_LOCATORS", "check_markdown"]
 
-#: Locator kinds that satisfy APA 7 §8.25 for a direct quotation.
-QUOTE_LOCATORS = frozenset({"page", "paragraph", "section"})
 
 _YEAR4 = re.compile(r"(?:1[5-9]|20)\d\d")
-_YEAR_RANGE = re.compile(r"((?:1[5-9]|20)\d\d)\s*[-–—/]+\s*((?:1[5-9]|20)\d\d)")
-
-
-# =========================================================================== the index
-
-
-@dataclass(slots=True)
-class _Entry:
-    key: str
-    year: str  # as in the entry, "" when missing
-    names: tuple[str, ...]  # folded surnames, first to last
-    shown: tuple[str, ...]  # surnames as printed ("van Straten")
-    ref: Reference  # the entry, for the names the site prints
-
-
-@dataclass(slots=True)
-class _Index:
-    keys: frozenset[str]
-    key_list: list[str]
-    key_folded: list[str]
-    entries: list[_Entry]
-    by_first: dict[str, list[_Entry]] = field(default_factory=dict)
-    by_any: dict[str, list[_Entry]] = field(default_factory=dict)
-    first_year: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
-    any_year: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
-    surnames: list[str] = field(default_factory=list)
-    dois: frozenset[str] = frozenset()
-    plain: dict[str, list[str]] = field(default_factory=dict)
-    closest: dict[str, tuple[str, float] | None] = field(default_factory=dict)
-    close_names: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-
-
-def _fold(s: str) -> str:
-    return " ".join(s.replace("’", "'").split()).casefold()
-
-
-def _strip_accents(s: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
-
-
-def _people(ref: Reference) -> tuple[Name, ...]:
-    people = ref.authors or ref.editors
-    return tuple(p for p in people if not (p.literal and p.family == "others"))
-
-
-def _year_keys(year: str) -> tuple[str, ...]:
-    """The keys a written year is looked up by: "2018", each year of "2014–2025", "n.d."."""
-    y = year.strip().casefold()
-    if not y or y == "n.d.":
-        return ("n.d.",)
-    if y in ("in press", "forthcoming"):
-        return ("in press",)
-    r = _YEAR_RANGE.fullmatch(y)
-    if r:
-        lo, hi = int(r.group(1)), int(r.group(2))
-        if 0 <= hi - lo <= 60:
-            return tuple(str(n) for n in range(lo, hi + 1))
-    return (y[:4],)
-
-
-def _written_year_key(year: str) -> str:
-    y = " ".join(year.casefold().split())
-    if y in ("n.d.", "n. d."):
-        return "n.d."
-    if y in ("in press", "forthcoming"):
-        return "in press"
-    return y[:4]
-
-
-def _build_index(bib: Bibliography) -> _Index:
-    entries: list[_Entry] = []
-    by_first: dict[str, list[_Entry]] = {}
-    by_any: dict[str, list[_Entry]] = {}
-    first_year: dict[tuple[str, str], list[_Entry]] = {}
-    any_year: dict[tuple[str, str], list[_Entry]] = {}
-    dois = set()
-    for key, ref in bib.entries.items():
-        if ref.doi:
-            dois.add(ref.doi.casefold())
-        people = _people(ref)
-        if not people:
-            continue
-        shown = tuple(p.family if p.literal else p.full_family for p in people)
-        entry = _Entry(key, ref.year.strip(), tuple(_fold(s) for s in shown), shown, ref)
-        entries.append(entry)
-        ykeys = _year_keys(entry.year)
-        for i, p in enumerate(people):
-            aliases = {_fold(shown[i])}
-            if not p.literal and p.particle:
-                aliases.add(_fold(p.family))  # "Straten" for "van Straten"
-            for alias in aliases:
-                if i == 0:
-                    by_first.setdefault(alias, []).append(entry)
-                    for y in ykeys:
-                        first_year.setdefault((alias, y), []).append(entry)
-                lst = by_any.setdefault(alias, [])
-                if not lst or lst[-1] is not entry:
-                    lst.append(entry)
-                    for y in ykeys:
-                        any_year.setdefault((alias, y), []).append(entry)
-    key_list = list(bib.entries)
-    plain: dict[str, list[str]] = {}
-    for name in by_any:
-        plain.setdefault(_strip_accents(name), []).append(name)
-    return _Index(
-        keys=frozenset(key_list),
-        key_list=key_list,
-        key_folded=[k.casefold() for k in key_list],
-        entries=entries,
-        by_first=by_first,
-        by_any=by_any,
-        first_year=first_year,
-        any_year=any_year,
-        surnames=list(by_any),
-        dois=frozenset(dois),
-        plain=plain,
-    )
-
-
-_CACHE: dict[int, tuple[Bibliography, int, int, _Index]] = {}
-_CACHE_SIZE = 8
-
-
-def _index(bib: Bibliography) -> _Index:
-    """The index of ``bib``, built once per object (and again if its entries change)."""
-    hit = _CACHE.get(id(bib))
-    if hit is not None and hit[0] is bib and hit[1] == id(bib.entries) and hit[2] == len(
-        bib.entries
-    ):
-        return hit[3]
-    index = _build_index(bib)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(bib)] = (bib, id(bib.entries), len(bib.entries), index)
-    return index
 
 
 # =========================================================================== years
 
 
-def _shown_year(entry: _Entry) -> str:
+def _shown_year(entry: Entry) -> str:
     return entry.year or "no year"
 
 
@@ -212,39 +86,41 @@ def check_markdown(
     and must not be reported as unknown. ``scanned`` is ``cite.scan(text)`` when the
     caller already has it.
     """
-    index = _index(bib)
+    index = index_of(bib)
     if isinstance(known_keys, (set, frozenset)):
         known: AbstractSet[str] = known_keys
     else:
         known = frozenset(known_keys or ())
     s = scanned if scanned is not None else scan(text)
+    quoted = Spans([(q.start, q.end) for q in s.quotations])
     out: list[Finding] = []
-    _check_keys(path, s, index, known, out)
+    _check_keys(path, s, index, known, quoted, out)
+    # Names and years inside a quotation are the quoted author's, not the post's.
     for m in s.mentions:
-        f = _check_mention(path, m, index)
+        if m.start in quoted:
+            continue
+        f = _check_mention(path, _resolved(m, index) or m, index)
+        if f is not None:
+            out.append(f)
+    for m in s.aside:
+        if m.start in quoted:
+            continue
+        r = _resolved(m, index)
+        if r is None:
+            continue  # "Royal Mail (2019)": no name of any entry
+        f = _check_mention(path, r, index) if not r.cite_key else _check_attribution(path, r, bib)
         if f is not None:
             out.append(f)
     for m in s.attributions:
-        f = _check_attribution(path, m, bib)
+        f = _check_attribution(path, _resolved(m, index) or m, bib)
         if f is not None:
             out.append(f)
     for q in s.quotations:
-        f = _check_quotation(path, q)
+        f = check_quotation(path, q)
         if f is not None:
             out.append(f)
-    for d in s.dois:
-        if not d.well_formed:
-            out.append(RULES["CIT008"].at(
-                path, d.line, d.column,
-                f"malformed DOI '{d.raw}': {d.problem}",
-                "a DOI looks like 10.1234/suffix, with no spaces",
-            ))
-        elif d.doi.casefold() not in index.dois:
-            out.append(RULES["CIT009"].at(
-                path, d.line, d.column,
-                f"DOI '{d.doi}' matches no entry in the bibliography",
-                "add the work to the bibliography and cite it by its key, or correct the DOI",
-            ))
+    check_dois(path, s, index, quoted, out)
+    year_twice(path, s, bib, out)
     out.sort(key=lambda f: (f.line, f.column, f.code))
     return out
 
@@ -252,7 +128,7 @@ def check_markdown(
 # --------------------------------------------------------------------------- keys
 
 
-def _closest_key(key: str, index: _Index) -> tuple[str, float] | None:
+def _closest_key(key: str, index: Index) -> tuple[str, float] | None:
     """The existing key most like ``key`` (similarity at least 0.6), memoised per index."""
     if key in index.closest:
         return index.closest[key]
@@ -273,15 +149,18 @@ def _closest_key(key: str, index: _Index) -> tuple[str, float] | None:
 
 
 def _check_keys(
-    path: str, s: Scan, index: _Index, known: AbstractSet[str], out: list[Finding]
+    path: str, s: Scan, index: Index, known: AbstractSet[str], quoted: Spans,
+    out: list[Finding],
 ) -> None:
     for citation in (*s.citations, *s.nested):
         for n, item in enumerate(citation.items):
             key = item.key
             if key in index.keys or key in known:
                 continue
-            close = _closest_key(key, index)
             bare = citation.narrative and n == 0
+            if bare and citation.start in quoted:
+                continue  # "@name" in a quoted post or message: the quoted author's handle
+            close = _closest_key(key, index)
             if bare and not _YEAR4.search(key) and (close is None or close[1] < 0.75):
                 out.append(RULES["CIT002"].at(
                     path, item.line, item.column,
@@ -316,7 +195,7 @@ def _written(m: Mention) -> str:
     return f"{text} ({m.year})" if m.year else text
 
 
-def _apa_names(e: _Entry) -> str:
+def _apa_names(e: Entry) -> str:
     """The authors of ``e`` as the site prints them in running text (APA 7 §8.17): the
     style's own narrative form, "Clark et al.", "Salas and D’Agostino", a group in full."""
     return apa.author_short(e.ref, narrative=True)
@@ -335,7 +214,7 @@ def _max_edits(name: str) -> int:
     return 1 if n <= 5 else 2 if n <= 10 else 3
 
 
-def _close_names(name: str, index: _Index) -> list[tuple[str, int]]:
+def _close_names(name: str, index: Index) -> list[tuple[str, int]]:
     """Indexed surnames within a few edits of ``name`` (accents ignored), nearest first."""
     if name in index.close_names:
         return index.close_names[name]
@@ -346,7 +225,7 @@ def _close_names(name: str, index: _Index) -> list[tuple[str, int]]:
         name, index.surnames, scorer=OSA.distance, score_cutoff=_max_edits(name), limit=8
     )
     out = [(choice, dist) for choice, dist, _ in hits if choice != name]
-    for choice in index.plain.get(_strip_accents(name), ()):
+    for choice in index.plain.get(strip_accents(name), ()):
         if choice != name:
             out = [(choice, 0)] + [o for o in out if o[0] != choice]
     if len(index.close_names) < 10_000:
@@ -354,7 +233,7 @@ def _close_names(name: str, index: _Index) -> list[tuple[str, int]]:
     return out
 
 
-def _position(e: _Entry, name: str) -> int:
+def _position(e: Entry, name: str) -> int:
     """Index of folded surname ``name`` (or its particle-less alias) in ``e``, or -1."""
     for i, n in enumerate(e.names):
         if n == name or n.endswith(" " + name):
@@ -362,7 +241,7 @@ def _position(e: _Entry, name: str) -> int:
     return -1
 
 
-def _form_problem(m: Mention, e: _Entry) -> str:
+def _form_problem(m: Mention, e: Entry) -> str:
     """Why the way ``m`` names the authors of ``e`` breaks APA 7 (empty when it does not)."""
     n = len(e.names)
     # An entry that ends "and others" has more authors than it names: "et al." is right.
@@ -374,7 +253,7 @@ def _form_problem(m: Mention, e: _Entry) -> str:
     return ""
 
 
-def _names_fit(names: list[str], e: _Entry) -> int:
+def _names_fit(names: list[str], e: Entry) -> int:
     """-1 when ``names`` are the first authors of ``e`` in order, else the first misfit."""
     for i, n in enumerate(names):
         if i >= len(e.names) or e.names[i] != n:
@@ -386,11 +265,11 @@ def _is_strong(m: Mention) -> bool:
     return m.et_al or len(m.surnames) > 1 or m.possessive or not m.narrative
 
 
-def _check_mention(path: str, m: Mention, index: _Index) -> Finding | None:
-    names = [_fold(s) for s in m.surnames]
+def _check_mention(path: str, m: Mention, index: Index) -> Finding | None:
+    names = [fold(s) for s in m.surnames]
     first = names[0]
     written = _written(m)
-    ykey = _written_year_key(m.year)
+    ykey = written_year_key(m.year)
 
     def finding(code: str, msg: str, hint: str) -> Finding:
         return RULES[code].at(path, m.line, m.column, msg, hint)
@@ -454,33 +333,33 @@ def _check_mention(path: str, m: Mention, index: _Index) -> Finding | None:
                        f"write '{_apa_names(other_years[0])} ({_shown_year(other_years[0])})' "
                        f"or cite @{other_years[0].key}")
 
-    # 4. A surname close to an entry's author: a misspelling.
+    # 4. A surname close to an author of an entry of that year (or a year either side):
+    #    a misspelling. A close name in an entry of another year is another work, missing
+    #    from the bibliography (5).
     for pos, name in enumerate(names):
         if name in index.by_any:
             continue
-        close = _close_names(name, index)
-        if not close:
-            continue
-        best: tuple[_Entry, str] | None = None
-        for choice, _dist in close:
-            for e in index.any_year.get((choice, ykey), ()):
-                if best is None or e.names[0] == choice:
-                    best = (e, choice)
+        best: tuple[Entry, str, str] | None = None
+        for choice, _dist in _close_names(name, index):
+            for yk in _years_around(ykey):
+                for e in index.any_year.get((choice, yk), ()):
+                    if best is None or (e.names[0] == choice and best[0].names[0] != best[1]):
+                        best = (e, choice, yk)
+                if best is not None:
+                    break
             if best is not None:
                 break
-        year_note = ""
         if best is None:
-            choice = close[0][0]
-            best = (index.by_any[choice][0], choice)
-            year_note = f", {_shown_year(best[0])}"
-        e, choice = best
+            continue
+        e, choice, yk = best
         i = _position(e, choice)
         right = e.shown[i] if i >= 0 else choice
+        year_note = "" if yk == ykey else f", {_shown_year(e)}"
         return finding(
             "CIT003",
             f"misspelt surname '{m.surnames[pos]}' in '{written}': "
             f"'{e.key}'{year_note} has '{right}'",
-            f"write '{right}'",
+            f"write '{right}'" + (f" and check the year ({_shown_year(e)})" if year_note else ""),
         )
 
     # 5. Nothing behind it.
@@ -493,17 +372,85 @@ def _check_mention(path: str, m: Mention, index: _Index) -> Finding | None:
     )
 
 
+def _years_around(ykey: str) -> tuple[str, ...]:
+    """A written year and the years either side of it ("2018" -> 2018, 2017, 2019)."""
+    if ykey.isdigit():
+        y = int(ykey)
+        return (ykey, str(y - 1), str(y + 1))
+    return (ykey,)
+
+
+def _given_fit(lead: list[str], e: Entry, pos: int) -> bool:
+    """Whether the words ``lead`` (folded) are the given names or initials of person
+    ``pos`` of ``e``: "Danielle" or "D." for "Navarro, Danielle J."."""
+    if pos < 0 or pos >= len(e.given) or not e.given[pos] or not lead:
+        return False
+    given = e.given[pos]
+    for w in (part for word in lead for part in fold(word).split()):
+        w = w.rstrip(".")
+        if not any(g == w or (len(w) == 1 and g[:1] == w) for g in given):
+            return False
+    return True
+
+
+def _resolved(m: Mention, index: Index) -> Mention | None:
+    """``m`` with its names completed from the entries, or None when no entry makes a set
+    aside mention (``_weak``) a name.
+
+    A first surname written after capitalised words (``m.lead``) or any name written with
+    given names ("(Jean-Paul Sartre, 1943)", "David Clark and Richard Layard") is matched
+    against the index: "Lloyd" + "Jones" is the double surname "Lloyd Jones" of an entry;
+    "Danielle" before "Navarro" is the given name of an entry's Navarro, and the mention
+    is "Navarro".
+    """
+    first = m.surnames[0]
+    lead = m.lead.split()
+    # A double surname split by the scanner: "Lloyd Jones (2011)".
+    for k in range(len(lead), 0, -1):
+        whole = " ".join([*lead[-k:], first])
+        if fold(whole) in index.by_any:
+            width = len(" ".join(lead[-k:])) + 1
+            return dataclasses.replace(m, surnames=(whole, *m.surnames[1:]), lead="",
+                                       column=max(1, m.column - width))
+    names = [_without_given(n, index) for n in m.surnames]
+    if fold(names[0]) not in index.by_any:
+        return None if _weak(m) else dataclasses.replace(m, surnames=tuple(names))
+    if lead and _weak(m):
+        folded = [fold(w) for w in lead]
+        if not any(_given_fit(folded, e, _position(e, fold(names[0])))
+                   for e in index.by_any[fold(names[0])]):
+            return None  # "Royal Mail (2019)", "Professor Clark (2018)"
+    return dataclasses.replace(m, surnames=tuple(names))
+
+
+def _without_given(name: str, index: Index) -> str:
+    """``name`` without the given names written before the surname, when an entry's
+    person has them: "Jean-Paul Sartre" -> "Sartre", "Richard Layard" -> "Layard"."""
+    if fold(name) in index.by_any:
+        return name
+    words = name.split()
+    for k in range(1, len(words)):
+        rest = " ".join(words[k:])
+        for e in index.by_any.get(fold(rest), ()):
+            if _given_fit([fold(w) for w in words[:k]], e, _position(e, fold(rest))):
+                return rest
+    return name
+
+
+def _weak(m: Mention) -> bool:
+    """A mention the scanner set aside (one name after another capitalised word)."""
+    return bool(m.lead) and len(m.surnames) == 1 and not m.et_al
+
+
 def _check_attribution(path: str, m: Mention, bib: Bibliography) -> Finding | None:
     """Names written in front of ``[-@key]`` against the cited entry's authors."""
     ref = bib.entries.get(m.cite_key)
     if ref is None:
         return None  # CIT001 already
-    people = _people(ref)
-    if not people:
+    e = entry_of(ref)
+    if e is None:
         return None
-    shown = tuple(p.family if p.literal else p.full_family for p in people)
-    e = _Entry(ref.key, ref.year, tuple(_fold(s) for s in shown), shown, ref)
-    names = [_fold(s) for s in m.surnames]
+    names = [fold(s) for s in m.surnames]
     misfit = _names_fit(names, e)
     written = _written(m)
 
@@ -516,7 +463,7 @@ def _check_attribution(path: str, m: Mention, bib: Bibliography) -> Finding | No
     bad = m.surnames[misfit]
     if misfit < len(e.names):
         if _distance(names[misfit], e.names[misfit]) <= _max_edits(names[misfit]) or (
-            _strip_accents(names[misfit]) == _strip_accents(e.names[misfit])
+            strip_accents(names[misfit]) == strip_accents(e.names[misfit])
         ):
             right = e.shown[misfit]
             return finding("CIT003", f"misspelt surname '{bad}' before '@{e.key}': the entry "
@@ -528,25 +475,5 @@ def _check_attribution(path: str, m: Mention, bib: Bibliography) -> Finding | No
     return finding("CIT003", f"'{written}' does not match the authors of '@{e.key}' "
                    f"({', '.join(e.shown[:3])}{', ...' if len(e.shown) > 3 else ''})",
                    f"write '{_apa_names(e)}'")
-
-
-# --------------------------------------------------------------------------- quotations
-
-
-def _check_quotation(path: str, q: Quotation) -> Finding | None:
-    if q.citation is None:
-        if q.locator:
-            return None  # attributed by hand, with its page: "... (p. 12)"
-        return RULES["CIT007"].at(path, q.line, q.column,
-                                  "direct quotation with no citation",
-                                  "cite the source with its page, e.g. [@key, p. 12]")
-    items = q.citation.items
-    if q.locator or any(locator_kind(i.locator) in QUOTE_LOCATORS for i in items):
-        return None
-    key = items[0].key
-    return RULES["CIT007"].at(path, q.line, q.column,
-                              f"direct quotation without a page locator for '{key}'",
-                              f"add the page, e.g. [@{key}, p. 12]")
-
 
 

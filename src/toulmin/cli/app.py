@@ -43,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--watch", action="store_true",
                    help="keep running: re-check whenever an input changes (Ctrl-C stops)")
 
+    i = sub.add_parser("init", help="start a new site in an empty folder (it passes check "
+                       "and builds straight away)",
+                       description="Write a working site into DIR: mkdocs.yml with the "
+                       "toulmin plugin and the blog, docs/, a first post citing a work and "
+                       "quoting a checked statistic, references.bib, scripts/ with an example "
+                       "statistic and chart, data/ with a tiny Data Package, charts/, the CI "
+                       "workflow and a .gitignore. Never overwrites a file.")
+    i.add_argument("dir", nargs="?", default=".",
+                   help="the folder for the site (default: the current directory)")
+
     n = sub.add_parser("new", help="start a new post in posts/ (a draft that passes check)",
                        description="Create posts/DATE-SLUG.md with front matter and a "
                        "skeleton that passes `toulmin check`; never overwrites a file.")
@@ -50,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--author", default=None,
                    help="author id from the blog's .authors.yml (default: the first one)")
     n.add_argument("--date", default=None, help="the post's date, YYYY-MM-DD (default: today)")
-    n.add_argument("--root", default=".", help="the site's root (default: .)")
+    n.add_argument("--root", default=".",
+                   help="the site's root, or a folder inside it (default: .)")
 
     ch = sub.add_parser("charts", help="render the charts defined in scripts/ into charts/",
                         description="Render every chart defined in scripts/ to "
@@ -110,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "new":
             return cmd_new(args)
+        if args.command == "init":
+            return cmd_init(args)
         if args.command == "verify-refs":
             return cmd_verify_refs(args)
         if args.command == "add-ref":
@@ -168,8 +181,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from toulmin.cli import new as newpost
+    from toulmin.settings import find_site
 
-    root = Path(args.root).resolve()
+    root = find_site(Path(args.root))
+    if root is None:
+        print(RULES["NEW003"].at(
+            args.root, 1, 1, "not inside a toulmin site (no mkdocs.yml with the toulmin "
+            "plugin here or above); start one with `toulmin init DIR`").format(),
+            file=sys.stderr)
+        return 2
     settings = read_mkdocs(root)
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
@@ -187,9 +207,30 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from toulmin.cli import init
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        site = init.create(args.dir, progress=progress)
+    except init.InitError as e:
+        print(e.finding.format(), file=sys.stderr)
+        return 2
+    for rel in site.written:
+        print(rel)
+    where = init.shown(site.root)
+    go = "" if where == "." else f"cd {where} && "
+    print(f"toulmin: a new site in {where}. Next: {go}toulmin check, then mkdocs serve "
+          "to preview; toulmin new \"Title\" starts a post.", file=sys.stderr)
+    return 0
+
+
 def _check_once(args: argparse.Namespace) -> int:
-    from toulmin.findings import has_errors, to_json
+    from toulmin.findings import has_errors, sort_findings, to_json
     from toulmin.project import Project
+    from toulmin.rules import human
 
     target = Path(args.path)
     if not target.exists():
@@ -214,6 +255,7 @@ def _check_once(args: argparse.Namespace) -> int:
         return 2
     project = Project.load(root, settings)
     findings = project.check()
+    shown: set[str] = set()
     if only is not None:
         shown = {p.relative_to(root).as_posix() for p in only if p.is_relative_to(root)}
         findings = [f for f in findings if f.path in shown]
@@ -227,19 +269,25 @@ def _check_once(args: argparse.Namespace) -> int:
         findings = [f for f in findings if f.is_error]
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "human")
     if fmt == "json":
-        print(to_json(findings))
+        suppressed = project.suppressed()
+        if only is not None:
+            suppressed = [f for f in suppressed if f.path in shown]
+        print(to_json(sort_findings([*findings, *suppressed])))
     elif fmt == "github":
         for f in findings:
             print(f.github())
     else:
         for f in findings:
-            print(f.format())
+            print(human(f))
         errors = sum(f.is_error for f in findings)
         warnings = len(findings) - errors
         docs = len(project.documents) if only is None else len(only)
         summary = (f"{errors} error{'s' * (errors != 1)}, {warnings} warning"
                    f"{'s' * (warnings != 1)} in {docs} document{'s' * (docs != 1)} and "
                    f"{len(project.bib)} references")
+        hidden = len(project.suppressed()) if only is None else 0
+        if hidden:
+            summary += f" ({hidden} suppressed: --format json lists them)"
         print(summary, file=sys.stderr)
     return 1 if has_errors(findings) else 0
 
@@ -301,19 +349,38 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     from toulmin.bibliography.sources import SOURCES_NAME
+    from toulmin.registries.client import Offline
 
     settings = read_mkdocs(root)
     sources_path = root / (getattr(settings, "sources", "") or SOURCES_NAME)
-    return verify_refs(bib_path, lock_path, config, accept=args.accept,
-                       sources_path=sources_path)
+    try:
+        return verify_refs(bib_path, lock_path, config, accept=args.accept,
+                           sources_path=sources_path)
+    except Offline as exc:
+        return _offline(bib_path, root, exc, "the lock is unchanged; run toulmin "
+                        "verify-refs again when the network is back")
+
+
+def _offline(bib_path: Path, root: Path, exc: Exception, what_now: str) -> int:
+    """CLI004: one line saying no registry can be reached, and what to do."""
+    where = bib_path.relative_to(root).as_posix() if bib_path.is_relative_to(root) \
+        else bib_path.as_posix()
+    print(RULES["CLI004"].at(where, 1, 1, f"offline: no DOI registry can be reached "
+                             f"({exc}); {what_now}").format(), file=sys.stderr)
+    return 2
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:
     from toulmin.registries.addref import add_refs
+    from toulmin.registries.client import Offline
 
     root = Path(args.root).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)
-    added, problems = add_refs(args.dois, bib_path, lock_path, config)
+    try:
+        added, problems = add_refs(args.dois, bib_path, lock_path, config)
+    except Offline as exc:
+        return _offline(bib_path, root, exc, "nothing was added: add the entry by hand "
+                        "from the publisher's page, and run toulmin verify-refs later")
     for a in added:
         print(f"added @{a.key} ({a.doi}): {a.outcome.verdict}")
     for p in problems:

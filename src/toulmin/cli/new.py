@@ -30,8 +30,8 @@ quote each figure from the data as a checked statistic, as in `[50.5%]{{stat=nam
 
 ## The evidence
 
-Set out the evidence here. Run `toulmin check` (or `make serve` for a live preview) as you
-write; `docs/writing.md` lists every check and how to fix it.
+Set out the evidence here. Run `toulmin check` (or `mkdocs serve` for a live preview) as
+you write; each finding says how to fix it, and `toulmin explain CODE` says more.
 
 ## What follows
 

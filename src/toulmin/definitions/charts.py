@@ -43,14 +43,23 @@ CHARTS_DIR = "charts"
 #: The font is Liberation Sans, which vl-convert bundles, so text is measured the same way
 #: on every machine and the committed SVG is byte-identical wherever it is rebuilt (a
 #: generic "sans-serif" would resolve to whatever fonts the host has installed).
+#: Text is at least ``MIN_FONT_PX`` (Vega-Lite's default labels are 10 px): a page shows a
+#: chart no smaller than 11/12 of its width (``render.figures``), so its text stays at
+#: 11 px or more on a 390 px phone screen, where the figure scrolls sideways instead.
+MIN_FONT_PX = 12
 STATIC_CONFIG = {
     "background": "transparent",
     "font": "Liberation Sans, Arial, Helvetica, sans-serif",
     "axis": {"labelColor": "#888888", "titleColor": "#888888", "domainColor": "#888888",
-             "tickColor": "#888888", "gridColor": "#8888884d"},
-    "legend": {"labelColor": "#888888", "titleColor": "#888888"},
-    "title": {"color": "#888888", "subtitleColor": "#888888"},
-    "header": {"labelColor": "#888888", "titleColor": "#888888"},
+             "tickColor": "#888888", "gridColor": "#8888884d",
+             "labelFontSize": MIN_FONT_PX, "titleFontSize": 13},
+    "legend": {"labelColor": "#888888", "titleColor": "#888888",
+               "labelFontSize": MIN_FONT_PX, "titleFontSize": 13},
+    "title": {"color": "#888888", "subtitleColor": "#888888", "fontSize": 15,
+              "subtitleFontSize": 13},
+    "header": {"labelColor": "#888888", "titleColor": "#888888",
+               "labelFontSize": MIN_FONT_PX, "titleFontSize": 13},
+    "text": {"fontSize": MIN_FONT_PX},
     "view": {"stroke": None},
 }
 

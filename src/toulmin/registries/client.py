@@ -11,6 +11,13 @@ is returned (the caller reports it) but never stored, so a garbled answer is ask
 ``TOULMIN_CROSSREF_URL``, ``TOULMIN_EUROPEPMC_URL`` and ``TOULMIN_OPENALEX_URL``;
 ``TOULMIN_HTTP_TIMEOUT``, ``TOULMIN_HTTP_BACKOFF`` and
 ``TOULMIN_HTTP_RETRIES`` tune the client.
+
+**Offline.** Before its first request to the network (a cache hit needs none), the client
+probes the registries once: a TCP connection to each one's host (or to the proxy urllib
+would use), ``PROBE_TIMEOUT`` seconds at most. When none answers (connection refused, a
+name that does not resolve, a timeout) it raises ``Offline`` instead of working through
+every retry of every entry, and every later request raises it at once: the commands say
+so in one line (CLI004) within seconds.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import hashlib
 import http.client
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -42,6 +50,8 @@ MAX_WORKERS = 4
 #: The longest response body read: a works record listing thousands of references is
 #: under 2 MB. A longer answer is refused (``FetchError``, not retried), never held whole.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: how long the offline probe waits for each registry's host
+PROBE_TIMEOUT = 3.0
 
 
 # =========================================================================== configuration
@@ -102,6 +112,10 @@ class FetchError(Exception):
     """The registry could not be asked: network failure after retries, or a bad answer."""
 
 
+class Offline(Exception):
+    """No registry can be reached at all: the probe before the first request failed."""
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     status: int
@@ -129,6 +143,20 @@ class Client:
         self.sleep = sleep
         self.requests = 0  # network requests made (not cache hits), for tests and progress
         self._lock = threading.Lock()
+        #: None before the probe; "" when a registry answered; else why none did
+        self._offline: str | None = None
+        self._probe_lock = threading.Lock()
+
+    # -- offline ----------------------------------------------------------------------------
+
+    def probe(self) -> None:
+        """Raise ``Offline`` when no registry's host accepts a connection (once; the answer
+        is kept for the client's life)."""
+        with self._probe_lock:
+            if self._offline is None:
+                self._offline = reachability(self.config)
+        if self._offline:
+            raise Offline(self._offline)
 
     # -- cache ------------------------------------------------------------------------------
 
@@ -185,6 +213,7 @@ class Client:
         hit = self._cache_read(cache)
         if hit is not None:
             return hit
+        self.probe()
         cfg = self.config
         last = "no attempt"
         for attempt in range(cfg.retries + 1):
@@ -233,6 +262,44 @@ class Client:
                                               headers.get("Date")) if headers else None
             return Response(exc.code, body, exc.geturl() or url,
                             headers.get("Content-Type", "") if headers else "", retry_after)
+
+
+def reachability(config: Config) -> str:
+    """"" when at least one registry's host (or the proxy for it) accepts a TCP
+    connection within ``PROBE_TIMEOUT`` seconds, else why none does (one line)."""
+    timeout = min(PROBE_TIMEOUT, config.timeout)
+    proxies = urllib.request.getproxies()
+    reasons: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    for base in (config.doi_url, config.crossref_url, config.europepmc_url,
+                 config.openalex_url):
+        url = urllib.parse.urlsplit(base)
+        if not url.hostname:
+            continue
+        target = url
+        proxy = proxies.get(url.scheme)
+        if proxy and not urllib.request.proxy_bypass(url.hostname):
+            target = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host = target.hostname or ""
+        try:
+            port = target.port or (443 if target.scheme == "https" else 80)
+        except ValueError:
+            continue
+        if (host, port) in seen:
+            continue
+        seen.add((host, port))
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return ""
+        except socket.gaierror:
+            reasons.append(f"{host}: the name does not resolve")
+        except TimeoutError:
+            reasons.append(f"{host}: no answer within {timeout:g} s")
+        except ConnectionRefusedError:
+            reasons.append(f"{host}:{port}: connection refused")
+        except OSError as exc:
+            reasons.append(f"{host}: {exc.strerror or exc}")
+    return "; ".join(reasons) or "no registry address is configured"
 
 
 def _parses(resp: Response, accept: str) -> bool:

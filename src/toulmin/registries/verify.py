@@ -41,7 +41,7 @@ from toulmin.bibliography.lock import (
 )
 from toulmin.bibliography.model import Reference
 from toulmin.registries.abstracts import Abstract, fetch_abstract
-from toulmin.registries.client import MAX_WORKERS, Client, Config, FetchError
+from toulmin.registries.client import MAX_WORKERS, Client, Config, FetchError, Offline
 from toulmin.registries.comparison import compare
 from toulmin.registries.crossref import Proposal, fetch_crossref, retraction_status, search_doi
 from toulmin.registries.doiorg import fetch_csl
@@ -154,6 +154,10 @@ def verify(refs: Iterable[Reference], config: Config, *,
             i = futures[fut]
             try:
                 results[i] = fut.result()
+            except Offline:  # no registry at all: the command says so, once
+                for other in futures:
+                    other.cancel()
+                raise
             except Exception as exc:  # a bug or an odd record must not lose the run
                 results[i] = Outcome(todo[i].key, todo[i].doi, UNCHECKED, error=repr(exc))
             done += 1

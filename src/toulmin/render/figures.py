@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import posixpath
 import re
 from pathlib import Path
@@ -67,7 +68,8 @@ class ChartPreprocessor(Preprocessor):
                 c = chart_line.match(line)
                 figure = chart_figure(self.ext.project.root, c.group("name"), c.group("alt"),
                                       self.ext.page_url, charts_dir=settings.charts_dir,
-                                      site_dir=settings.charts_site_dir) if c else None
+                                      site_dir=settings.charts_site_dir,
+                                      overlay=self.ext.chart_overlay) if c else None
                 if figure is not None:
                     line = self.md.htmlStash.store(figure)
             out.append(line)
@@ -108,10 +110,14 @@ def sanitise_svg(svg: str, prefix: str, title: str) -> str:
 
 
 def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
-                 charts_dir: str = "charts", site_dir: str = "charts") -> str | None:
+                 charts_dir: str = "charts", site_dir: str = "charts",
+                 overlay: str = "") -> str | None:
     """The inline figure of the chart ``name`` (None when ``charts_dir/NAME.svg`` is
-    missing); ``site_dir`` is where the built site has the charts."""
+    missing); ``site_dir`` is where the built site has the charts. A chart in ``overlay``
+    (the live preview's redrawn charts) is shown instead of the committed one."""
     folder = Path(root) / charts_dir
+    if overlay and (Path(root) / overlay / f"{name}.svg").is_file():
+        folder = Path(root) / overlay
     try:
         svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
     except OSError:
@@ -134,7 +140,32 @@ def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
                  f"{html.escape(description)}</figcaption>") if description else ""
     described = f' aria-describedby="{ident}-desc"' if description else ""
     body = sanitise_svg(svg, f"{ident}-", label)
+    least = legible_width(svg)
+    style = f' style="--toulmin-chart-min-width: {least}px"' if least else ""
     return (f'<figure class="toulmin-chart" data-chart="{html.escape(name)}" '
-            f'data-spec="{html.escape(spec_url)}">'
+            f'data-spec="{html.escape(spec_url)}"{style}>'
             f'<div class="toulmin-chart-view" role="img" aria-label="{html.escape(label)}"'
             f"{described}>{body}</div>{desc_html}</figure>")
+
+
+#: The smallest text a chart may show on a page, in CSS pixels (on a 390 px phone screen too)
+MIN_TEXT_PX = 11
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="(\d+(?:\.\d+)?)(?:px)?"')
+_FONT_SIZE = re.compile(r'font-size(?:="|:\s*)(\d+(?:\.\d+)?)px')
+
+
+def legible_width(svg: str) -> int:
+    """The least width, in CSS pixels, at which the chart ``svg`` shows its smallest text at
+    ``MIN_TEXT_PX`` (0 when the SVG gives no width or no font size).
+
+    A page scales a chart down to fit its column, but not below this width (the figure
+    scrolls sideways instead; toulmin.css): a 604 px wide chart whose smallest text is
+    12 px shrinks to 555 px (11/12, and a pixel to spare), no further; one with 10 px
+    labels is shown at 11/10 of its width.
+    """
+    width = _SVG_WIDTH.search(svg)
+    sizes = [float(s) for s in _FONT_SIZE.findall(svg)]
+    if width is None or not sizes or min(sizes) <= 0:
+        return 0
+    # a pixel to spare: layout rounds the scaled width to a fraction of a pixel
+    return math.ceil(float(width.group(1)) * MIN_TEXT_PX / min(sizes)) + 1

@@ -34,6 +34,7 @@ from toulmin import cache
 from toulmin.project import Project
 from toulmin.render import statpages
 from toulmin.render.evidence import DocumentNotes, Notes, citation_anchor
+from toulmin.render.excerpts import excerpt_pages, is_excerpt, post_link_base
 from toulmin.render.figures import ChartPreprocessor, relative_url
 from toulmin.render.verification import verification_html
 from toulmin.scan import citations as cite
@@ -72,9 +73,13 @@ class ToulminExtension(Extension):
         self.urls: dict[str, str] = {}
         #: URL of the page being rendered (set by the MkDocs plugin)
         self.page_url: str = ""
+        #: statistic -> its page's site URL, where the host does not use /statistics/NAME/
+        self.stat_urls: dict[str, str] = {}
         #: path of the Markdown file being rendered (set by the MkDocs plugin, or by any
         #: host that wants the evidence of that document's citations on their hovers)
         self.page_source: str | None = None
+        #: a folder (from the root) whose charts are shown before charts_dir's (the preview's)
+        self.chart_overlay: str = ""
         self._texts: dict[str, str] = {}
         self._htmls: dict[str, str] = {}
         self._sort_keys: dict[str, tuple] = {}
@@ -183,6 +188,8 @@ class ToulminExtension(Extension):
         self.cited: dict[str, None] = {}
         self.counts: dict[str, int] = {}
         self.has_directive = False
+        #: the relative URL of the post whose excerpt is converted ("" for a page's own)
+        self.link_base = ""
         #: the reference list the last page conversion appended (None for none)
         self.page_list: str | None = None
 
@@ -217,17 +224,18 @@ class ToulminExtension(Extension):
         if parts is None:
             if key not in self.entries():
                 return inner
-            ident = anchor(key)
-            title = html.escape(self.title_for(key), quote=True)
-            parts = self._link_parts[key] = (
-                f'<a class="toulmin-cite" id="cite-{ident[4:]}-',
-                f'" href="#{ident}" title="{title}">')
+            parts = self._link_parts[key] = (anchor(key),
+                                              html.escape(self.title_for(key), quote=True))
         self.cited.setdefault(key, None)
         n = self.counts[key] = self.counts.get(key, 0) + 1
+        ident, title = parts
         if note:
             title = html.escape(self.title_for(key) + note, quote=True)
-            return f'{parts[0]}{n}" href="#{anchor(key)}" title="{title}">{inner}</a>'
-        return f"{parts[0]}{n}{parts[1]}{inner}</a>"
+        if self.link_base:  # an excerpt: the entry is on the post's page; ids would repeat
+            return (f'<a class="toulmin-cite" href="{self.link_base}#{ident}" '
+                    f'title="{title}">{inner}</a>')
+        return (f'<a class="toulmin-cite" id="cite-{ident[4:]}-{n}" href="#{ident}" '
+                f'title="{title}">{inner}</a>')
 
     def render_citation(self, citation, source: str = "",
                         notes: dict[str, str] | None = None) -> str | None:
@@ -271,7 +279,7 @@ class ToulminExtension(Extension):
         """The hover notes of the citations of the document ``md`` is converting (the
         page's; for the blog's excerpt of a post, the post's), by their order in it."""
         source = self.page_source
-        if _is_excerpt(md):
+        if is_excerpt(md):
             excerpt = md.treeprocessors["excerpt"]  # Material's: it holds the post's page
             post = getattr(excerpt, "page", None) or getattr(excerpt, "post", None)
             source = getattr(getattr(post, "file", None), "abs_src_path", None) or source
@@ -302,8 +310,8 @@ class ToulminExtension(Extension):
     # -- statistics ------------------------------------------------------------------------
 
     def stat_url(self, name: str) -> str:
-        return relative_url(statpages.url_of(name), self.page_url) if self.page_url else \
-            statpages.url_of(name).lstrip("/")
+        url = self.stat_urls.get(name) or statpages.url_of(name)
+        return relative_url(url, self.page_url) if self.page_url else url.lstrip("/")
 
     def render_stat(self, ref: StatRef) -> str | None:
         """A quoted statistic as a link to its page, the recomputed value on hover."""
@@ -469,11 +477,6 @@ def _unpack_citations(packed: tuple) -> list[Citation]:
             for narrative, start, end, line, column, items in packed]
 
 
-def _is_excerpt(md) -> bool:
-    """True when Material's blog plugin is rendering a post's excerpt."""
-    return "excerpt" in md.treeprocessors
-
-
 _LINK_MARK = re.compile("\x02([^\x03]*)\x03([^\x04]*)\x04")
 
 
@@ -507,6 +510,10 @@ class CitationPreprocessor(Preprocessor):
         # Hosts such as the blog plugin convert several documents (excerpts) with one
         # Markdown instance without calling reset(), so each document starts here.
         self.ext.reset()
+        pages = excerpt_pages(self.md)
+        if pages is not None:  # links relative to the view showing the excerpt
+            self.ext.page_url = pages[0]
+            self.ext.link_base = html.escape(post_link_base(self.md))
         text = "\n".join(lines)
         if "@" not in text and ":::" not in text and "stat" not in text:
             return lines
@@ -515,7 +522,7 @@ class CitationPreprocessor(Preprocessor):
         # Material's blog renders each post again for its excerpt on every index page and
         # keeps only the part before the separator: skip the work on the part it drops.
         limit = len(text)
-        if _is_excerpt(self.md):
+        if is_excerpt(self.md):
             cut = text.find(EXCERPT_SEPARATOR)
             limit = cut if cut >= 0 else limit
         spans = [(c[1], c[2], c, i) for i, c in enumerate(self.ext.find_citations(text))]
@@ -578,7 +585,7 @@ class ReferencesTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         ext = self.ext
-        if not ext.cited or ext.has_directive or _is_excerpt(self.md):
+        if not ext.cited or ext.has_directive or is_excerpt(self.md):
             return
         section = etree.SubElement(root, "div", {"class": "toulmin-references"})
         heading = etree.SubElement(section, "h2", {"id": "references"})

@@ -29,6 +29,8 @@ __all__ = [
     "closest_codes",
     "families",
     "finding",
+    "fix_for",
+    "human",
     "rules_markdown",
 ]
 
@@ -121,6 +123,13 @@ class _Rules(dict):
                 return False
         return dict.__contains__(self, code)
 
+    def get(self, code, default=None):
+        """``RULES[code]``, its family's table loaded first; ``default`` for no such rule."""
+        try:
+            return self[code]
+        except KeyError:
+            return default
+
     def _rules(self) -> dict[str, Rule]:
         self._load_all()
         return {k: v for k, v in dict.items(self) if not k.endswith(":loaded")}
@@ -159,6 +168,20 @@ def finding(code: str, path: str, line: int, column: int, message: str, hint: st
             severity: str | None = None) -> Finding:
     """A finding of rule ``code`` (which must be in the table): ``RULES[code].at(...)``."""
     return RULES[code].at(path, line, column, message, hint, severity=severity)
+
+
+def fix_for(f: Finding) -> str:
+    """What to do about a finding: its own hint, else its rule's ``fix``."""
+    if f.hint:
+        return f.hint
+    rule = RULES.get(f.code)
+    return rule.fix if rule is not None else ""
+
+
+def human(f: Finding) -> str:
+    """A finding as the terminal shows it: its line, then an indented ``fix:`` line."""
+    fix = fix_for(f)
+    return f.format() + (f"\n  fix: {' '.join(fix.split())}" if fix else "")
 
 
 def closest_codes(code: str, limit: int = 3) -> list[str]:

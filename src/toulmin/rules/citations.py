@@ -1,4 +1,4 @@
-"""Rules CIT001-CIT009: citations and author-year mentions in a post (``checks.citations``)."""
+"""Rules CIT001-CIT010: citations and author-year mentions in a post (``checks.citations``)."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -43,9 +43,18 @@ FAMILY = Family("CIT", "citations", "Citations", "", (
          "A DOI with a space or a stray character resolves to nothing.",
          "doi:10.1037 0022-0167.38.2.139", "doi:10.1037/0022-0167.38.2.139",
          "write the DOI without spaces, as in `10.1037/0022-0167.38.2.139`"),
-    Rule("CIT009", ERROR, "a DOI in the text that matches no entry",
+    Rule("CIT009", WARNING, "a DOI in the text that matches no entry",
          "A work named only by its DOI is outside the reference base: its metadata is never "
-         "checked and it is missing from the references.",
+         "checked and it is missing from the references. A DOI may also name a dataset or a "
+         "preregistration, which is no bibliography work: written as a link with its own "
+         "text, it is not reported.",
          "see doi:10.1000/unknown.doi", "see [@clark2018transparency]",
-         "add the work and cite it by its key, or correct the DOI"),
+         "cite the work by its key, correct the DOI, or write a link: "
+         "`[the preregistration](https://doi.org/...)`"),
+    Rule("CIT010", ERROR, "a narrative citation whose year is also written by hand",
+         "`[-@key]` prints the year in parentheses; a year written beside it appears twice on "
+         "the page: \"Clark et al. (2018) (2018)\".",
+         "Clark et al. (2018) [-@clark2018transparency] argue",
+         "Clark et al. [-@clark2018transparency] argue",
+         "write `Clark et al. [-@clark2018transparency]`, or `@clark2018transparency`"),
 ))

@@ -1,4 +1,5 @@
-"""Rules CLI001-CLI003: the command line's own arguments (``cli.app``)."""
+"""Rules CLI001-CLI004: the command line's own arguments (``cli.app``) and the network
+commands' reach (``registries.client``)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -17,4 +18,11 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "without it every such word would be reported as an author with no entry.",
          "- toulmin: {stopwords: data/stopword.txt}", "- toulmin: {stopwords: data/stopwords.txt}",
          "correct the path in the plugin's stopwords option, or create the file"),
+    Rule("CLI004", ERROR, "no registry can be reached (offline)",
+         "`add-ref` and `verify-refs` ask the DOI registries over the network; without it "
+         "they would wait through every retry of every entry and then record nothing useful.",
+         "toulmin verify-refs (on a train, no network)",
+         "toulmin verify-refs (later, online)",
+         "add the entry by hand from the publisher's page; run `toulmin verify-refs` later, "
+         "when the network is back"),
 ))

@@ -36,6 +36,10 @@ class Scan:
     attributions: list[Mention] = field(default_factory=list)
     quotations: list[Quotation] = field(default_factory=list)
     dois: list[DoiMention] = field(default_factory=list)
+    #: mentions and attributions of one name right after another capitalised word
+    #: ("Lloyd Jones (2011)", "Danielle Navarro (2019)", "Royal Mail (2019)"), with that
+    #: word in ``lead``: checked only where an entry makes them a name
+    aside: list[Mention] = field(default_factory=list)
 
 
 def scan(text: str, stopwords: frozenset[str] = frozenset()) -> Scan:
@@ -48,13 +52,15 @@ def scan(text: str, stopwords: frozenset[str] = frozenset()) -> Scan:
     masked = mask_inline(code_masked)
     citations, nested = citations_in(text, masked, lines)
     work = mask_citations(masked, citations)
+    aside: list[Mention] = []
     return Scan(
         text=text,
         masked=masked,
         citations=citations,
         nested=nested,
-        mentions=mentions_in(work, lines, stopwords),
-        attributions=attributions_in(work, citations, lines, stopwords),
+        mentions=mentions_in(work, lines, stopwords, aside),
+        attributions=attributions_in(work, citations, lines, stopwords, aside),
         quotations=quotations_in(masked, work, citations, lines),
         dois=dois_in(code_masked, lines),
+        aside=aside,
     )

@@ -3,6 +3,11 @@
 ``find_dois`` finds ``10.xxxx/...``, ``doi:10...`` and ``https://doi.org/10...`` outside
 code and says what is wrong with a malformed one; ``dois_in`` does the same on a text
 ``masking.mask_code`` already masked, for ``document.scan``.
+
+A DOI that is the destination of a Markdown link (``[the preregistration](https://doi.org/
+10.17605/OSF.IO/ABCDE)``) or of a reference-link definition carries ``link=True`` and the
+link's text in ``label``: a link whose text is not the DOI itself is a link to something
+(a dataset, a preregistration), not a citation written as a DOI.
 """
 
 from __future__ import annotations
@@ -33,6 +38,18 @@ class DoiMention:
     column: int
     well_formed: bool
     problem: str = ""
+    #: True when the DOI is a link's destination (inline link or reference definition)
+    link: bool = False
+    #: the link's text as written ("" for a reference definition or a bare DOI)
+    label: str = ""
+
+    @property
+    def plain_link(self) -> bool:
+        """A link whose text is not the DOI itself: "[the preregistration](https://doi...)"."""
+        if not self.link:
+            return False
+        label = " ".join(self.label.split()).casefold()
+        return self.doi.casefold() not in label and not label.startswith(_DOI_LABELS)
 
 
 _DOI_WORD = re.compile(r"doi")
@@ -45,6 +62,12 @@ _RESOLVER = re.compile(r"(?:https?://)?(?:dx\.)?\Z")
 _SPACE_THEN_TEXT = re.compile(r"[ \t]+[\w(]")
 _DOI_PREFIX = re.compile(r"10\.\d{4,9}(?:\.\d+)*")
 _DOI_TAIL = ".,;:!?'\"*_”’>"
+_DOI_LABELS = ("doi:", "doi.org", "https://doi", "http://doi", "https://dx.doi", "10.")
+# An inline link "[text](destination" (text without unbalanced brackets) and a reference
+# definition "[label]: destination": the spans of their destinations, with their text.
+_LINK = re.compile(r"\[(?P<text>(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)\]"
+                   r"(?:\((?P<dest>[ \t]*<?[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
+                   r"|:[ \t]*(?P<ref><?\S+))")
 
 
 def _doi_problem(doi: str, rest: str) -> str:
@@ -100,13 +123,24 @@ def dois_in(code_masked: str, lines: Lines) -> list[DoiMention]:
         return []
     from urllib.parse import unquote
 
+    links: list[tuple[int, int, str]] = []
+    if "](" in code_masked or "]:" in code_masked:
+        for lm in _LINK.finditer(code_masked):
+            if lm.group("dest") is not None:
+                links.append((lm.start("dest"), lm.end("dest"), lm.group("text")))
+            elif code_masked[code_masked.rfind("\n", 0, lm.start()) + 1 : lm.start()].strip() == "":
+                links.append((lm.start("ref"), lm.end("ref"), ""))
     out = []
     for start, prefix, raw_doi in sorted(found):
+        if "](" in raw_doi:  # "[10.1234/x](https://doi.org/...)": the link text ends it
+            raw_doi = raw_doi[: raw_doi.index("](")]
         doi = unquote(raw_doi) if "%" in raw_doi else raw_doi
         end = start + len(raw_doi)
         problem = _doi_problem(doi, code_masked[end : end + 40])
         ln, col = lines.pos(start)
-        out.append(DoiMention(prefix + raw_doi, doi, start, end, ln, col, not problem, problem))
+        link = next((lk for lk in links if lk[0] <= start < lk[1]), None)
+        out.append(DoiMention(prefix + raw_doi, doi, start, end, ln, col, not problem, problem,
+                              link is not None, link[2] if link else ""))
     return out
 
 

@@ -54,6 +54,10 @@ class Mention:
     end: int
     possessive: bool = False
     cite_key: str = ""
+    #: capitalised words written right before the first surname ("Lloyd" of "Lloyd Jones
+    #: and Smith (2010)", "Danielle" of "Danielle Navarro (2019)"): part of a double
+    #: surname, or given names; the check decides which against the entry
+    lead: str = ""
 
 
 
@@ -102,6 +106,7 @@ _PARTICLE_R = (
 _END_R = r"(?![^\W\d_'’\-])"
 _NAME_R = _CAPWORD_R + r"(?:[ \t]+" + _PARTICLE_R + _END_R + r"){0,2}" + _END_R
 _SP_R = r"(?:[ \t]*\n?[ \t]+|[ \t]*\n)"
+_LEAD = re.compile(r"(?<![^\s(\[\"“])((?:" + _CAPWORD + r"\.?[ \t]+){1,3})\Z")
 
 
 # The two largest patterns (16 ms to compile) are compiled on first use: a build whose
@@ -119,7 +124,7 @@ def _paren_part() -> re.Pattern:
 _CHAIN_R_SOURCE = (
     r"(?P<ws>[ \t]{0,2}\n?[ \t]{0,2})(?P<poss>s['’])?(?P<chain>"
     + r"(?P<etal>\.?la" + _SP_R + r"te)" + _SP_R + _NAME_R
-    + r"|" + _NAME_R + r"(?:" + _SP_R + r"(?:dna|&)" + _SP_R + r",?(?:" + _NAME_R + r"[ \t]*,)*"
+    + r"|" + _NAME_R + r"(?:" + _SP_R + r"(?:dna|&\\?)" + _SP_R + r",?(?:" + _NAME_R + r"[ \t]*,)*"
     + _NAME_R + r"|[ \t]*&[ \t]*" + _NAME_R + r")?)"
 )
 _ETAL = re.compile(r"\set\s+al\.?\Z")
@@ -127,7 +132,7 @@ _PAREN_PART_SOURCE = (
     r"\s*(?P<pre>(?:(?:see[ \t]+also|see|e\.g\.|i\.e\.|cf\.|also|for[ \t]+example|as[ \t]+cited"
     r"[ \t]+in|reviewed[ \t]+in|but[ \t]+see|compare|following)\s*,?\s+)?)"
     r"(?P<names>" + _NAME + r"(?:[ \t]+" + _CAPWORD + r"){0,3}"
-    r"(?:\s*,\s*" + _NAME + r")*(?:\s*,?\s*(?:&|and)\s*" + _NAME + r")?"
+    r"(?:\s*,\s*" + _NAME + r")*(?:\s*,?\s*(?:\\?&|and)\s*" + _NAME + r")?"
     r"(?:\s+et\s+al\.?)?)"
     r"\s*,\s*(?P<years>" + _YEAR + r"(?:\s*,\s*" + _YEAR + r")*)"
     r"(?:\s*,\s*(?P<loc>" + _PAGE_LOC + r"))?\s*"
@@ -229,7 +234,7 @@ def _name_spans(chain: str, et_al: bool) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     cur: list[str] = []
     pos = 0
-    for token in chain.replace(",", " , ").replace("&", " & ").split():
+    for token in chain.replace("\\&", "&").replace(",", " , ").replace("&", " & ").split():
         if token in (",", "&", "and"):
             if cur:
                 out.append((chain.find(cur[0], pos), " ".join(cur)))
@@ -242,10 +247,25 @@ def _name_spans(chain: str, et_al: bool) -> list[tuple[int, str]]:
     return out
 
 
+def _lead(work: str, start: int, function: frozenset[str]) -> str:
+    """Capitalised words (and initials) right before ``start`` on its line, up to three."""
+    m = _LEAD.search(work, max(0, start - 60), start)
+    if m is None:
+        return ""
+    words = m.group(1).split()
+    while words and words[0].rstrip(".") in function:
+        words.pop(0)
+    return " ".join(words)
+
+
 def _names_before(
-    work: str, pos: int, stop: frozenset[str], function: frozenset[str]
-) -> tuple[list[str], bool, bool, int] | None:
-    """Names written just before ``pos`` (a ``(`` or a citation): names, et_al, poss, start.
+    work: str, pos: int, stop: frozenset[str], function: frozenset[str], depth: int = 0
+) -> tuple[list[str], bool, bool, int, str, bool] | None:
+    """Names written just before ``pos`` (a ``(`` or a citation): names, et_al, poss,
+    start, the capitalised words before the first name (``_lead``), and whether the
+    mention is set aside: one name right after another capitalised word, which may be
+    part of a longer name ("Royal Mail (2019)", "Lloyd Jones (2011)", "Danielle Navarro
+    (2019)") and is checked only where the entry says it is a name.
 
     ``stop`` and ``function`` are ``_vocabulary``'s two sets.
     """
@@ -272,6 +292,7 @@ def _names_before(
         spans = spans[k:]
     names = [name for _, name in spans]
     start = base + spans[0][0]
+    lead = _lead(work, start, function)
     if len(names) == 1 and not et_al:
         name = names[0]
         if not _surname_like(name, stop):
@@ -284,8 +305,17 @@ def _names_before(
                 if prev in _IN_WORDS:
                     return None  # "In England (2019)", "During Winter (2020)"
                 if prev[0].isupper() and prev not in function:
-                    return None  # part of a longer capitalised name ("Royal Mail")
-    return names, et_al, bool(m.group("poss")), start
+                    # The last of several names may be a double surname: "van Buuren and
+                    # Groothuis Oudshoorn (2011)".
+                    end = start - len(before) + len(before.rstrip())
+                    inner = _names_before(work, end, stop, function, 1) if not depth else None
+                    if inner is not None and len(inner[0]) > 1 and not inner[1]:
+                        return ([*inner[0][:-1], f"{inner[0][-1]} {name}"], False,
+                                bool(m.group("poss")), inner[3], inner[4], False)
+                    # part of a longer capitalised name ("Royal Mail"), or a double
+                    # surname, or given names: set aside
+                    return names, et_al, bool(m.group("poss")), start, lead, True
+    return names, et_al, bool(m.group("poss")), start, lead, False
 
 
 def _plausible(name: str, stop: frozenset[str]) -> bool:
@@ -298,10 +328,13 @@ def _plausible(name: str, stop: frozenset[str]) -> bool:
 
 
 def mentions_in(
-    work: str, lines: Lines, stopwords: frozenset[str] = frozenset()
+    work: str, lines: Lines, stopwords: frozenset[str] = frozenset(),
+    aside: list[Mention] | None = None,
 ) -> list[Mention]:
     """``find_mentions`` on ``work``: a text masked by ``mask_markdown`` whose citations
-    ``mask_citations`` blanked; ``lines`` gives its positions."""
+    ``mask_citations`` blanked; ``lines`` gives its positions. Narrative mentions of one
+    name right after another capitalised word ("Lloyd Jones (2011)") go to ``aside``
+    (when given) rather than to the result, with that word in ``lead``."""
     if "(" not in work:
         return []
     stop, function = _vocabulary(stopwords)
@@ -317,12 +350,14 @@ def mentions_in(
             found = _names_before(work, p.start(), stop, function)
             if found is None:
                 continue
-            names, et_al, poss, start = found
+            names, et_al, poss, start, lead, set_aside = found
+            if set_aside and aside is None:
+                continue
             ln, col = lines.pos(start)
             for year in _years(nm.group("years")):
-                out.append(
-                    Mention(tuple(names), et_al, year, True, ln, col, start, p.end(), poss)
-                )
+                (aside if set_aside else out).append(Mention(
+                    tuple(names), et_al, year, True, ln, col, start, p.end(), poss, "", lead
+                ))
             continue
         if not _YEAR_RE.search(body):
             continue
@@ -356,9 +391,11 @@ def _paren_names_ok(names: list[str], stop: frozenset[str]) -> bool:
 
 
 def attributions_in(
-    work: str, citations: list[Citation], lines: Lines, stopwords: frozenset[str] = frozenset()
+    work: str, citations: list[Citation], lines: Lines, stopwords: frozenset[str] = frozenset(),
+    aside: list[Mention] | None = None,
 ) -> list[Mention]:
-    """``find_attributions`` on ``work`` (as for ``mentions_in``) and its ``citations``."""
+    """``find_attributions`` on ``work`` (as for ``mentions_in``) and its ``citations``;
+    ``aside`` as for ``mentions_in``."""
     stop, function = _vocabulary(stopwords)
     out = []
     for c in citations:
@@ -368,9 +405,13 @@ def attributions_in(
         found = _names_before(work, c.start, stop, function)
         if found is None:
             continue
-        names, et_al, poss, start = found
+        names, et_al, poss, start, lead, set_aside = found
+        if set_aside and aside is None:
+            continue
         ln, col = lines.pos(start)
-        out.append(Mention(tuple(names), et_al, "", True, ln, col, start, c.start, poss, first.key))
+        (aside if set_aside else out).append(Mention(
+            tuple(names), et_al, "", True, ln, col, start, c.start, poss, first.key, lead
+        ))
     return out
 
 

@@ -59,7 +59,7 @@ def test_interactive_chart_shows_a_tooltip(page, site_url):
     assert page.locator("figure.toulmin-chart.toulmin-chart--interactive").count() == 2
     assert not _local(page.requests), page.requests
     assert any(u.endswith("/charts/recovery_by_denominator.vl.json") for u in page.requests)
-    assert any(u.endswith("/assets/vendor/vega/vega-embed.min.js") for u in page.requests)
+    assert any(u.endswith("/assets/toulmin/vendor/vega/vega-embed.min.js") for u in page.requests)
 
 
 def test_dark_scheme_uses_the_dark_theme(page, site_url):

@@ -22,7 +22,9 @@ from toulmin.adapters.mkdocs import preview, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
 from toulmin.project import Project, file_key
 from toulmin.render import statpages
+from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
+from toulmin.rules import RULES, families, human
 
 log = logging.getLogger("mkdocs.plugins.toulmin")
 
@@ -39,6 +41,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.serving = False
         #: this build's findings by document path (for the banners under serve)
         self.page_findings: dict[str, list] = {}
+        #: under serve, the cache folder of the charts drawn again for the preview
+        self.chart_overlay = ""
         #: page -> its References section, while held out of the page (see on_page_content)
         self._held: dict[str, str] = {}
         self._frozen = False
@@ -87,29 +91,31 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if settings.stopwords and not (self.root / settings.stopwords).is_file():
             raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
         self.project = Project.load(self.root, settings)
+        if self.serving:  # a chart whose script or data changed is drawn again
+            self.chart_overlay = posixpath.join(settings.cache_dir, "preview-charts")
+            preview.rebuild_stale_charts(self.project, self.chart_overlay)
         findings = self.project.check()
         errors = [f for f in findings if f.is_error]
         if self.serving:
-            # Editors and people read the terminal: one plain line per finding, per build.
+            # Editors and people read the terminal: each finding and its fix, per build.
             for f in findings:
-                print(f.format(), file=sys.stderr, flush=True)
+                print(human(f), file=sys.stderr, flush=True)
             self.page_findings = preview.by_document(self.project, findings)
         else:
             show_warnings = log.isEnabledFor(logging.INFO)
             for f in findings:
                 if f.is_error:
-                    log.error(f.format())
+                    log.error(human(f))
                 elif show_warnings:
-                    log.info(f.format())
+                    log.info(human(f))
         if errors and not self.serving:
-            raise PluginError(
-                f"toulmin: {len(errors)} error{'s' * (len(errors) != 1)} in citations or "
-                "references (listed above); the site was not built"
-            )
+            raise PluginError(f"toulmin: {error_summary(errors)} (listed above); the site "
+                              "was not built")
         self.extension = ToulminExtension(
             project=self.project, references_title=self.config.references_title
         )
         self.extension.load_render_cache()
+        self.extension.chart_overlay = self.chart_overlay
         # The project lives for the whole build: keep the collector from walking its
         # objects again at every full collection (a fifth of the plugin's cost at 1,000
         # posts). Not under serve, where each rebuild loads a new project.
@@ -117,6 +123,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             gc.freeze()
             self._frozen = True
         config.markdown_extensions.append(self.extension)
+        if settings.assets:
+            _link_assets(config)
         return config
 
     # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
@@ -127,6 +135,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             return files
         self._add_statistic_pages(files, config)
         self._add_charts(files, config)
+        if self.settings.assets:
+            _add_assets(files, config)
         posts = self.root / self.settings.posts_dir
         if not posts.is_dir():
             return files
@@ -151,17 +161,23 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         for f in list(files):
             if f.src_uri.startswith(vendor) and f.src_uri.endswith(".md"):
                 f.inclusion = InclusionLevel.EXCLUDED
-        folder = self.root / self.settings.charts_dir
-        if not folder.is_dir():
-            return
         site_dir = self.settings.charts_site_dir
-        for path in sorted(folder.iterdir()):
-            if path.suffix not in (".json", ".svg") or path.name.startswith("."):
+        # under serve, a chart drawn again for the preview replaces the committed one
+        for rel in (self.chart_overlay, self.settings.charts_dir):
+            folder = self.root / rel if rel else None
+            if folder is None or not folder.is_dir():
                 continue
-            src_uri = f"{site_dir}/{path.name}"
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, abs_src_path=str(path),
-                                            inclusion=InclusionLevel.NOT_IN_NAV))
+            for path in sorted(folder.iterdir()):
+                if path.suffix not in (".json", ".svg") or path.name.startswith("."):
+                    continue
+                src_uri = f"{site_dir}/{path.name}"
+                existing = files.get_file_from_path(src_uri)
+                if existing is not None and rel == self.chart_overlay:
+                    files.remove(existing)
+                    existing = None
+                if existing is None:
+                    files.append(File.generated(config, src_uri, abs_src_path=str(path),
+                                                inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
         """One generated page per statistic, at /statistics/NAME/."""
@@ -170,10 +186,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             return
         for name in sorted(stats.results):
             src_uri = f"statistics/{name}.md"
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=statpages.page_source(
-                    name, stats.results[name].title),
-                                            inclusion=InclusionLevel.NOT_IN_NAV))
+            page = files.get_file_from_path(src_uri)
+            if page is None:
+                page = File.generated(config, src_uri, content=statpages.page_source(
+                    name, stats.results[name].title), inclusion=InclusionLevel.NOT_IN_NAV)
+                files.append(page)
+            if self.extension is not None:  # statistics/NAME.html without directory URLs
+                self.extension.stat_urls[name] = site_path(page.url)
 
     # Each post's URL, for the backlinks on the site-wide References page.
     def on_nav(self, nav, *, config, files):
@@ -188,12 +207,12 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         for doc in self.project.documents:
             f = by_source.get(file_key(doc.abs_path))
             if f is not None:
-                self.extension.urls[doc.path] = _site_path(f.url)
+                self.extension.urls[doc.path] = site_path(f.url)
         return nav
 
     def on_page_markdown(self, markdown, *, page, config, files):
         if self.extension is not None:
-            self.extension.page_url = _site_path(page.file.url)
+            self.extension.page_url = site_path(page.file.url)
             # the document whose evidence its citations' hovers show
             self.extension.page_source = page.file.abs_src_path
         return markdown
@@ -217,9 +236,10 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         held = self._held.pop(page.file.src_uri, None)
         if held is not None:
             html = self._restore(html, held, page)
-        if not self.serving or not self.page_findings or not page.file.abs_src_path:
+        if not self.serving or not self.page_findings:
             return html
-        found = self.page_findings.get(file_key(page.file.abs_src_path))
+        source = page.file.abs_src_path
+        found = self.page_findings.get(file_key(source) if source else page.file.src_uri)
         return preview.banner(found) + html if found else html
 
     on_page_content = CombinedEvent(_hold_for_reading_time, _restore_after_reading_time)
@@ -299,7 +319,47 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         return posixpath.normpath(blog.config.post_dir.format(blog=root))
 
 
-def _site_path(url: str) -> str:
-    """A page URL as an absolute path from the site root ("/blog/2026/..../")."""
-    path = posixpath.normpath("/" + url)
-    return path if path == "/" or not url.endswith("/") else path + "/"
+def error_summary(errors) -> str:
+    """The errors counted by their rules' families, largest first: "2 errors in statistics
+    and 1 error in citations"."""
+    names = {fam.prefix: fam.name for fam in families()}
+    counts: dict[str, int] = {}
+    for f in errors:
+        prefix = RULES[f.code].family if f.code in RULES else f.code.rstrip("0123456789")
+        name = names.get(prefix, prefix)
+        counts[name] = counts.get(name, 0) + 1
+    parts = [f"{n} error{'s' * (n != 1)} in {name}"
+             for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+#: toulmin's stylesheet and scripts, shipped with the package and published under
+#: assets/toulmin/ (Vega first: toulmin-charts.js upgrades each chart with it)
+_ASSETS = Path(__file__).parent / "assets"
+_SITE_ASSETS = "assets/toulmin"
+_CSS = ("toulmin.css",)
+_JS = ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
+       "vendor/vega/vega-embed.min.js", "toulmin-charts.js")
+#: published beside the scripts, as their BSD licences ask of a redistribution
+_NOTICES = ("vendor/vega/LICENSE-vega", "vendor/vega/LICENSE-vega-lite",
+            "vendor/vega/LICENSE-vega-embed")
+
+
+def _link_assets(config) -> None:
+    """List the stylesheet and scripts in ``extra_css`` and ``extra_javascript`` (once)."""
+    listed = {str(p) for p in config.extra_css} | {str(p) for p in config.extra_javascript}
+    for name in _CSS:
+        if f"{_SITE_ASSETS}/{name}" not in listed:
+            config.extra_css.append(f"{_SITE_ASSETS}/{name}")
+    for name in _JS:
+        if f"{_SITE_ASSETS}/{name}" not in listed:
+            config.extra_javascript.append(f"{_SITE_ASSETS}/{name}")
+
+
+def _add_assets(files, config) -> None:
+    """The package's assets as the site's files, unless docs_dir has its own of a name."""
+    for name in (*_CSS, *_JS, *_NOTICES):
+        src_uri = f"{_SITE_ASSETS}/{name}"
+        if files.get_file_from_path(src_uri) is None:
+            files.append(File.generated(config, src_uri, abs_src_path=str(_ASSETS / name),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))

@@ -1,7 +1,7 @@
 /*
  * Upgrade each static chart (<figure class="toulmin-chart" data-chart="NAME">, holding the
  * committed SVG) to the interactive Vega-Lite chart with tooltips, using the vega,
- * vega-lite and vega-embed files served from this site (assets/vendor/vega/). Without
+ * vega-lite and vega-embed files served from this site (assets/toulmin/vendor/vega/). Without
  * JavaScript, or if anything fails, the static SVG stays as it is.
  */
 (function () {
