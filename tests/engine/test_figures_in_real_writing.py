@@ -58,6 +58,10 @@ NAVARRO = ("Danielle Navarro, Learning Statistics with R, version 0.6.1 (2018), 
            "4.0, https://learningstatisticswithr.com/book/ (bookdown source, "
            "github.com/ekothe/rbook: 04.11-hypothesistesting.Rmd, 01.01-intro.Rmd, "
            "06.17-bayes.Rmd); verbatim")
+ARSLAN = ("Ruben C. Arslan, 'HIBAR: Effects of acetaminophen on risk taking (with virtual "
+          "balloons)' (2020-09-23, CC BY 4.0), https://rubenarslan.github.io/posts/"
+          "2020-09-23-hibar-effects-of-acetaminophen-on-risk-taking/; the link after "
+          "'uncanny mountain' left out")
 RICHARDS = ("D. A. Richards et al. (2012), 'Delivering stepped care: an analysis of "
             "implementation in routine practice', Implementation Science 7:3, "
             "https://doi.org/10.1186/1748-5908-7-3 (CC BY 2.0)")
@@ -120,6 +124,10 @@ CASES = [
               "correspond to the probability that the null is true; this interpretation is "
               "entirely inconsistent with the mathematics of how the $p$ value is "
               "calculated.", ["5\\%"]),
+    # a label that reads like a ratio ("S1: 0.023") does not swallow the number after it
+    (ARSLAN, "The two significant p values for the BART are on the uncanny mountain (BART "
+             "S1: 0.023, S2: 0.033, S3: 0.84, Combined: 0.024).",
+     ["0.023", "0.033", "0.84", "0.024"]),
     # money written without a space before its unit, and with one
     (INEWS, "Mental health services in England will receive a cash injection worth at least "
             "£2bn a year, under major plans to be unveiled by the Chancellor today.", ["£2bn"]),

@@ -143,11 +143,9 @@ def test_a_block_quotation_introduced_by_a_citing_sentence_has_its_citation(find
     assert not _at(found, "methods-syllabus", 38, "CIT007", "no citation")
 
 
-#: the mark on each case below: drop it from the cases H2's merge makes pass (strict XPASS)
-H2 = pytest.mark.xfail(strict=True, reason="issue 14 H2: numbers that are part of a name")
 #: (corpus, post, line, the number as the STA005 message gives it, the text)
 NAME_NUMBERS = [
-    pytest.param(*case, marks=H2, id=f"{case[0]}:{case[1][:20]}:{case[2]}") for case in [
+    pytest.param(*case, id=f"{case[0]}:{case[1][:20]}:{case[2]}") for case in [
         ("lsr", "why-do-we-learn-statistics", 10, "1",
          "No cigarettes are inexpensive (Premise 1)"),
         ("lsr", "why-do-we-learn-statistics", 11, "2", "(Premise 2)"),

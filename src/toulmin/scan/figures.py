@@ -195,8 +195,11 @@ def figures_in(text: str, start: int = 0, end: int | None = None) -> list[Figure
         if m is None or m.end() <= at:
             pos = d.end()
             continue
-        pos = m.end()
-        out.extend(_figures_of(text, m, s, line_start))
+        found = _figures_of(text, m, s, line_start)
+        # a match that is no figure ("S1: 0.023" read as a ratio inside a name) gives up
+        # only its own digits: the number after it is read on its own
+        pos = m.end() if found else d.end()
+        out.extend(found)
 
 
 class _Digits:
