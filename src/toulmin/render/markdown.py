@@ -319,7 +319,7 @@ class ToulminExtension(Extension):
         res = stats.get(ref.name) if stats is not None else None
         why = stats.unavailable(ref.name) if stats is not None else None
         if why is not None:
-            return _unavailable(ref.name, why, "strong")
+            return statpages.unavailable_html(ref.name, why)
         if res is None or not res.ok:
             return None
         title = statpages.hover_text(res, self._source_labels(res.sources))
@@ -346,7 +346,7 @@ class ToulminExtension(Extension):
         res = stats.get(name) if stats is not None else None
         why = stats.unavailable(name) if stats is not None else None
         if why is not None and res is None:
-            return f"<p>{_unavailable(name, why, 'strong')}</p>"
+            return f"<p>{statpages.unavailable_html(name, why)}</p>"
         if res is None:
             return f'<p><strong class="toulmin-missing">unknown statistic {html.escape(name)}' \
                    "</strong></p>"
@@ -482,13 +482,6 @@ _LINK_MARK = re.compile("\x02([^\x03]*)\x03([^\x04]*)\x04")
 
 def _mark_link(key: str, inner: str) -> str:
     return f"\x02{key}\x03{inner}\x04"
-
-
-def _unavailable(name: str, why: str, tag: str) -> str:
-    """The marker where a statistic whose script failed would be: the check's words."""
-    text = f"statistic '{name}' is unavailable because {why}"
-    return (f'<{tag} class="toulmin-missing toulmin-unavailable">{html.escape(text)}'
-            f"</{tag}>")
 
 
 def _doc_title(doc) -> str:

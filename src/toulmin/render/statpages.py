@@ -52,6 +52,13 @@ def hover_text(res: Result, source_labels: list[str]) -> str:
     return ". ".join(parts) + "."
 
 
+def unavailable_html(name: str, why: str) -> str:
+    """The marker where a statistic whose script failed would be, in the check's words
+    ("statistic 'x' is unavailable because scripts/x.py:LINE failed: ...")."""
+    text = f"statistic '{name}' is unavailable because {why}"
+    return f'<strong class="toulmin-missing toulmin-unavailable">{html.escape(text)}</strong>'
+
+
 def index_html(stats: Statistics, url: Callable[[str], str]) -> str:
     rows = []
     for name in sorted(stats.results):
