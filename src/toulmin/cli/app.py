@@ -284,7 +284,7 @@ def _check_once(args: argparse.Namespace) -> int:
         docs = len(project.documents) if only is None else len(only)
         summary = (f"{errors} error{'s' * (errors != 1)}, {warnings} warning"
                    f"{'s' * (warnings != 1)} in {docs} document{'s' * (docs != 1)} and "
-                   f"{len(project.bib)} references")
+                   f"{len(project.bib)} reference{'s' * (len(project.bib) != 1)}")
         hidden = len(project.suppressed()) if only is None else 0
         if hidden:
             summary += f" ({hidden} suppressed: --format json lists them)"
