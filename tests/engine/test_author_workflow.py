@@ -361,3 +361,35 @@ def test_the_probe_lets_a_reachable_registry_through(server, minisite, run_cli):
 def test_a_finding_record_round_trips_with_its_suppression():
     f = Finding("a.md", 1, 2, "CIT007", "error", "m", "h", True, "why")
     assert not f.is_error and f.as_dict()["reason"] == "why"
+
+
+def test_the_requirement_ci_installs_is_where_this_toulmin_came_from(monkeypatch):
+    """PEP 610: a repository install is pinned to its commit; a local or editable one (no
+    address CI can reach) to the version."""
+    from importlib import metadata
+
+    from toulmin import __version__
+
+    class Dist:
+        def __init__(self, text):
+            self.text = text
+
+        def read_text(self, name):
+            return self.text if name == "direct_url.json" else None
+
+    def use(text):
+        monkeypatch.setattr(metadata, "distribution", lambda name: Dist(text))
+
+    use(json.dumps({"url": "https://github.com/example/toulmin",
+                    "vcs_info": {"vcs": "git", "commit_id": "0123abcd" * 5}}))
+    assert init.requirement() == ("toulmin @ git+https://github.com/example/toulmin@"
+                                  + "0123abcd" * 5)
+    use(json.dumps({"url": "file:///home/me/toulmin", "dir_info": {"editable": True}}))
+    assert init.requirement() == f"toulmin=={__version__}"
+    use(json.dumps({"url": "https://x.org/t\n--index-url https://evil",
+                    "vcs_info": {"vcs": "git", "commit_id": "abc"}}))
+    assert init.requirement() == f"toulmin=={__version__}"
+    use(json.dumps({"url": "https://x.org/t", "vcs_info": {"vcs": "git", "commit_id": "a; rm"}}))
+    assert init.requirement() == f"toulmin=={__version__}"
+    use(None)
+    assert init.requirement() == f"toulmin=={__version__}"

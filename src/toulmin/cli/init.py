@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -128,11 +129,32 @@ def _filled(files: dict[str, bytes], date: str) -> dict[str, bytes]:
         if rel.startswith(("posts/", "sources/")):
             data = data.replace(DATE_TOKEN.encode(), date.encode())
         elif rel == "requirements.txt":
-            data = data.replace(VERSION_TOKEN.encode(), __version__.encode())
+            data = data.replace(f"toulmin=={VERSION_TOKEN}".encode(),
+                                requirement().encode())
         if rel == "posts/first-post.md":
             rel = f"posts/{date}-first-post.md"
         out[rel] = data
     return out
+
+
+def requirement() -> str:
+    """The requirement that installs this toulmin in CI: where pip installed it from a
+    repository (PEP 610's ``direct_url.json``), that repository at this commit; else this
+    version (a local or editable install has no address CI could reach)."""
+    import json
+    from importlib import metadata
+
+    try:
+        raw = metadata.distribution("toulmin").read_text("direct_url.json")
+        direct = json.loads(raw) if raw else {}
+    except (metadata.PackageNotFoundError, ValueError):
+        direct = {}
+    url, vcs = direct.get("url", ""), direct.get("vcs_info") or {}
+    if isinstance(url, str) and re.fullmatch(r"https://[\w.~/:%+-]+", url) \
+            and vcs.get("vcs") == "git" \
+            and isinstance(vcs.get("commit_id"), str) and vcs["commit_id"].isalnum():
+        return f"toulmin @ git+{url}@{vcs['commit_id']}"
+    return f"toulmin=={__version__}"
 
 
 def _write_lock(root: Path, date: str) -> str:
