@@ -292,9 +292,11 @@ def test_a_block_quotation_announced_by_a_paragraph_that_cites_the_work(bib):
     (f,) = check_markdown("post.md", text, bib)  # the book's, without its page
     assert f.message == "direct quotation without a page locator for 'navarro2018lsr'"
     assert found(bib, text.replace("[@navarro2018lsr]", "[@navarro2018lsr, p. 1]")) == []
-    # Without the colon the paragraph does not announce the quotation.
+    # Without the colon the paragraph does not announce the quotation: a quotation with no
+    # citation, a warning since issue 14 (H6).
     (f,) = check_markdown("post.md", text.replace("accessible:", "accessible."), bib)
-    assert f.message == "direct quotation with no citation"
+    assert f.message.startswith("direct quotation with no citation:")
+    assert f.severity == WARNING
 
 
 @pytest.mark.parametrize("locator", [

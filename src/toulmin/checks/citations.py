@@ -42,7 +42,15 @@ from toulmin.checks.citeindex import (
     strip_accents,
     written_year_key,
 )
-from toulmin.checks.citeprose import QUOTE_LOCATORS, Spans, check_dois, check_quotation, year_twice
+from toulmin.checks.citeprose import (
+    QUOTE_LOCATORS,
+    QuoteContext,
+    Spans,
+    check_dois,
+    check_quotation,
+    titles_of,
+    year_twice,
+)
 from toulmin.checks.interface import DocumentContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
@@ -115,8 +123,9 @@ def check_markdown(
         f = _check_attribution(path, _resolved(m, index) or m, bib)
         if f is not None:
             out.append(f)
+    qctx = QuoteContext(s, index, titles_of(bib)) if s.quotations else None
     for q in s.quotations:
-        f = check_quotation(path, q)
+        f = check_quotation(path, q, qctx)
         if f is not None:
             out.append(f)
     check_dois(path, s, index, quoted, out)

@@ -19,6 +19,7 @@ __all__ = [
     "Lines",
     "blank",
     "is_word",
+    "mask_attributes",
     "mask_code",
     "mask_inline",
     "mask_markdown",
@@ -307,8 +308,31 @@ def mask_inline(text: str) -> str:
             if d is not None:
                 add((j, d.end()))
     if not spans:
-        return text
+        return mask_attributes(text)
     spans.sort()
+    return mask_attributes(_apply(text, spans))
+
+
+# A Pandoc/Quarto attribute block: identifiers, classes and key=value pairs in braces,
+# with at least one quoted value: "{#fig-x fig-cap="..."}", "{fig-alt="..." width=50%}".
+_ATTR_TOKEN = r"(?:[#.][\w:.\-]+|[A-Za-z_][\w\-]*=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}\"']+))"
+_ATTR_BLOCK = re.compile(
+    r"\{[ \t]*" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN + r")*[ \t]*\}"
+)
+
+_STAT_ATTR = re.compile(r"\{\s*stat\s*=")
+
+
+def mask_attributes(text: str) -> str:
+    """Blank Pandoc/Quarto attribute blocks that hold a quoted value
+    (``{fig-alt="A decision tree"}``, ``{#fig-x fig-cap="..."}``): an attribute's value is
+    markup, not prose, and its quotation marks quote nothing. A statistic's
+    ``{stat=name ...}`` is kept for ``scan.statrefs``. (HTML tags, ``<img alt="...">``,
+    are blanked whole by ``mask_inline``.)"""
+    if "{" not in text or "=" not in text:
+        return text
+    spans = [m.span() for m in _ATTR_BLOCK.finditer(text)
+             if ('"' in m.group() or "'" in m.group()) and _STAT_ATTR.match(m.group()) is None]
     return _apply(text, spans)
 
 

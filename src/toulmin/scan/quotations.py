@@ -39,6 +39,16 @@ class Quotation:
     column: int
     citation: Citation | None = None
     locator: str = ""
+    #: a block quotation's attribution line, without its dash ("Upton Sinclair" of
+    #: "-- Upton Sinclair"), inside the block as its last line or on the line after it
+    attribution: str = ""
+    #: the spans of text around the quotation that attribute it (its sentence; for a block,
+    #: the introducing sentence or paragraph and the attribution line, not the quoted
+    #: words): where a hand-written "Clark (2018)" names its source
+    around: tuple[tuple[int, int], ...] = ()
+    #: an inline quotation introduced as words someone said or wrote: a colon or a verb of
+    #: saying right before it ('put it bluntly: "..."', 'wrote "..."')
+    introduced: bool = False
 
 
 _CURLY_QUOTE = re.compile(r"“(?P<body>[^“”]*)”")
@@ -122,11 +132,18 @@ def quotations_in(
             first = s + m.group().index(">") - 1
             inside = [c for c in citations if s <= c.start < e]
             cit = inside[-1] if inside else _citation_after_block(masked, e, citations, starts)
+            who, line_span = _attribution_line(masked, body, s, e)
+            if cit is None and line_span[1] > e:
+                on_line = [c for c in citations if line_span[0] <= c.start < line_span[1]]
+                cit = on_line[-1] if on_line else None
             loc = ""
+            intro = _intro_span(work, s)
             if cit is None:
                 cit, loc = _introduction(work, s, citations)
             ln, col = lines.pos(first)
-            out.append(Quotation("block", " ".join(body.split()), first, e, ln, col, cit, loc))
+            around = tuple(span for span in (intro, line_span) if span[1] > span[0])
+            out.append(Quotation("block", " ".join(body.split()), first, e, ln, col, cit, loc,
+                                 who, around))
     matches = []
     if "“" in masked:
         matches.extend(_CURLY_QUOTE.finditer(masked))
@@ -151,7 +168,9 @@ def quotations_in(
             elif cit is None:
                 loc = _locator_before(work, _sentence_start(work, qs), qs)
             ln, col = lines.pos(qs)
-            out.append(Quotation("inline", " ".join(body.split()), qs, qe, ln, col, cit, loc))
+            around = ((_sentence_start(work, qs), _sentence_end(work, qe)),)
+            out.append(Quotation("inline", " ".join(body.split()), qs, qe, ln, col, cit, loc,
+                                 around=around, introduced=_introduced(work, qs)))
     out.sort(key=lambda q: q.start)
     return out
 
@@ -196,6 +215,68 @@ def _locator_before(work: str, lo: int, hi: int) -> str:
 
 
 _GAP_BEFORE_BLOCK = re.compile(r"\s*\Z")
+_DASH_LINE = re.compile(r"[ \t]*(?:--|—|–|―)[ \t]*(?P<who>\S[^\n]*)")
+_NEXT_LINE = re.compile(r"\n(?:[ \t]*\n)?")
+# Words that introduce someone's words: "As X put it: ...", "X wrote "...", "asked, "..."".
+_SAYING = re.compile(
+    r"(?:(?i:\b(?:says?|said|writes?|wrote|written|asks?|asked|states?|stated|argues?|argued"
+    r"|claims?|claimed|notes?|noted|tells?|told|replie[sd]|reply|remarks?|remarked|puts?[ \t]+it"
+    r"|adds?|added|concludes?|concluded|declares?|declared|explains?|explained))[ \t]*,?"
+    r"|:)[ \t]*[*_]*\Z"
+)
+
+
+def _attribution_line(
+    masked: str, body: str, s: int, e: int
+) -> tuple[str, tuple[int, int]]:
+    """A block quotation's attribution ("-- Upton Sinclair"): its last line when that
+    starts with a dash, else the line right after the block (or after one blank line)
+    when that does; with the span of the line after the block (empty when inside)."""
+    last = body.rstrip().rsplit("\n", 1)[-1]
+    m = _DASH_LINE.fullmatch(last)
+    if m is not None:
+        return _bare(m.group("who")), (e, e)
+    n = _NEXT_LINE.match(masked, e)
+    if n is not None:
+        m = _DASH_LINE.match(masked, n.end())
+        if m is not None and "\n" not in m.group():
+            return _bare(m.group("who")), (n.end(), m.end())
+    return "", (e, e)
+
+
+def _bare(who: str) -> str:
+    who = who.split("^[", 1)[0]  # an inline footnote: "-- G. O. Ashley^[...]"
+    return " ".join(who.replace("*", " ").replace("_", " ").split()).rstrip("\\ ")
+
+
+def _intro_span(work: str, block: int) -> tuple[int, int]:
+    """The sentence right before a block quotation (the paragraph, when it ends in a
+    colon), where the words' author may be named: "As the authors write:"."""
+    end = len(work[:block].rstrip())
+    if end == 0 or work.count("\n", end, block) > 2:
+        return (block, block)
+    start = _sentence_start(work, end)
+    if work[end - 1] == ":":
+        para = work.rfind("\n\n", 0, end)
+        start = min(start, para + 2 if para != -1 else 0)
+    if work.rfind("\n>", start, end) != -1 or work[start:end].lstrip().startswith(">"):
+        return (block, block)
+    return (start, end)
+
+
+def _sentence_end(work: str, pos: int) -> int:
+    """Offset where the sentence holding ``pos`` ends (within its paragraph)."""
+    hi = min(len(work), pos + 600)
+    for m in _SENTENCE_END.finditer(work, pos, hi):
+        if m.group().startswith("\n") or not _ABBREV.search(work, max(0, m.start() - 8),
+                                                            m.start()):
+            return m.start() + 1
+    return hi
+
+
+def _introduced(work: str, qs: int) -> bool:
+    """Whether a verb of saying or a colon comes right before the quotation at ``qs``."""
+    return _SAYING.search(work, max(0, qs - 40), qs) is not None
 
 
 def _introduction(
