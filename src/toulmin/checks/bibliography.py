@@ -56,12 +56,64 @@ def entry_rules(ctx: SiteContext) -> list[Finding]:
 
 @check("site", families=("BIB",))
 def unused_entries(ctx: SiteContext) -> list[Finding]:
-    """BIB007 for each entry no document and no statistic cites (no entry decoded)."""
+    """BIB007 for each entry no document and no statistic cites (no cited entry decoded).
+
+    An entry a post names only by a hand-written author-year mention ("Shrout and Lane
+    (2012)", which the name and year checks match) is still uncited: the page's reference
+    list holds only ``[@key]`` citations. The warning says so, where, and how to cite it."""
     bib = ctx.bib
-    return [RULES["BIB007"].at(bib.path, line, 1,
-                               f"entry '{key}' is not cited anywhere on the site",
-                               "cite it or remove it from the reference base")
-            for key, (*_, line, _digest) in bib.index.items() if key not in ctx.cited]
+    out = []
+    for key, (*_, line, _digest) in bib.index.items():
+        if key in ctx.cited:
+            continue
+        named = _named_by_hand(ctx, key)
+        if named is None:
+            out.append(RULES["BIB007"].at(bib.path, line, 1,
+                                          f"entry '{key}' is not cited anywhere on the site",
+                                          "cite it or remove it from the reference base"))
+            continue
+        where, written, surname = named
+        out.append(RULES["BIB007"].at(
+            bib.path, line, 1,
+            f"entry '{key}' is not cited anywhere on the site: it is named only by a "
+            f"hand-written mention at {where} ('{written}'), and the page's reference list "
+            f"shows only [@key] citations",
+            f"write {surname} [-@{key}] (or [@{key}]) where the post names it"))
+    return out
+
+
+def _named_by_hand(ctx: SiteContext, key: str) -> tuple[str, str, str] | None:
+    """The first hand-written mention of entry ``key`` in a document ("Shrout and Lane
+    (2012)": its first surname, and its year or one either side), as (path:line, the
+    mention as written, the names to keep before ``[-@key]``); None when there is none."""
+    from toulmin.checks.citeindex import fold, people
+    from toulmin.scan.mentions import find_mentions
+
+    ref = ctx.bib.entries.get(key)
+    authors = people(ref) if ref is not None else ()
+    if not authors or not authors[0].family or not ref.year[:4].isdigit():
+        return None
+    family, year = fold(authors[0].family), int(ref.year[:4])
+    last = authors[0].family.split()[-1]
+    for doc in ctx.documents:
+        if last not in doc.text:
+            continue
+        for m in find_mentions(doc.text, ctx.project.stopwords):
+            if (m.surnames and fold(m.surnames[0]) == family and m.year[:4].isdigit()
+                    and abs(int(m.year[:4]) - year) <= 1):
+                written = " ".join(doc.text[m.start:m.end].split())
+                names = written.split("(")[0].strip() or m.surnames[0]
+                return f"{doc.path}:{m.line}", written, names
+        # ... or without parentheses, as link text often is: "[Frey et al. 2017](...)"
+        years = "|".join(str(y) for y in (year - 1, year, year + 1))
+        plain = re.compile(r"\b" + re.escape(last)
+                           + r"\b(?P<rest>(?:[^()\[\]\n.;]|(?<=al)\.){0,60}?)\b(?:"
+                           + years + r")\b")
+        for m in plain.finditer(doc.text):
+            line = doc.text.count("\n", 0, m.start()) + 1
+            names = (last + m.group("rest")).strip().rstrip(",")
+            return f"{doc.path}:{line}", " ".join(m.group().split()), names
+    return None
 
 
 def check_entries(refs: Iterable[Reference], path: str) -> list[Finding]:

@@ -42,7 +42,11 @@ FAMILY = Family("BIB", "reference base", "The reference base", "", (
     Rule("BIB007", WARNING, "an entry no post, page or statistic cites",
          "An uncited entry is never shown and never needed; it only slows the check.",
          "@misc{unused2020, ...} (cited nowhere)", "(the entry removed, or cited in a post)",
-         "cite it, or remove it"),
+         "cite it, or remove it",
+         severity_note="always a warning; for an entry a post names only by a hand-written "
+                       "author-year mention, the message gives the place and the fix "
+                       "(`Name [-@key]`): the page's reference list shows only `[@key]` "
+                       "citations"),
     Rule("BIB008", ERROR, "a crossref to an entry that does not exist",
          "The entry inherits nothing from a missing parent, so its reference is incomplete.",
          "crossref = {missingparent}", "crossref = {smith2020handbook}",

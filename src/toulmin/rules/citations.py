@@ -38,7 +38,14 @@ FAMILY = Family("CIT", "citations", "Citations", "", (
          "so readers can find the words.",
          "\"reduced to a number\" [@scott2018radical]",
          "\"reduced to a number\" [@scott2018radical, p. 12]",
-         "add a locator, as in `[@key, p. 12]`"),
+         "add a locator, as in `[@key, p. 12]`",
+         severity_note="a warning for a quotation with no citation in or around it (no "
+                       "`[@key]` and no hand-written \"Clark (2018)\" in its sentence, its "
+                       "introduction or its attribution line): another's words to cite, or the "
+                       "author's own example text to mark as such. An unattributed phrase of "
+                       "fewer than 12 words that is not a full sentence (a term, scare quotes), "
+                       "the title of an entry, and words re-quoted from a cited quotation above "
+                       "are no quotation: no finding"),
     Rule("CIT008", ERROR, "a malformed DOI in the text",
          "A DOI with a space or a stray character resolves to nothing.",
          "doi:10.1037 0022-0167.38.2.139", "doi:10.1037/0022-0167.38.2.139",
