@@ -63,10 +63,11 @@ def unused_entries(ctx: SiteContext) -> list[Finding]:
     list holds only ``[@key]`` citations. The warning says so, where, and how to cite it."""
     bib = ctx.bib
     out = []
+    mentions: dict[str, list] = {}  # each document's mentions, scanned once if needed
     for key, (*_, line, _digest) in bib.index.items():
         if key in ctx.cited:
             continue
-        named = _named_by_hand(ctx, key)
+        named = _named_by_hand(ctx, key, mentions)
         if named is None:
             out.append(RULES["BIB007"].at(bib.path, line, 1,
                                           f"entry '{key}' is not cited anywhere on the site",
@@ -82,7 +83,9 @@ def unused_entries(ctx: SiteContext) -> list[Finding]:
     return out
 
 
-def _named_by_hand(ctx: SiteContext, key: str) -> tuple[str, str, str] | None:
+def _named_by_hand(
+    ctx: SiteContext, key: str, mentions: dict[str, list]
+) -> tuple[str, str, str] | None:
     """The first hand-written mention of entry ``key`` in a document ("Shrout and Lane
     (2012)": its first surname, and its year or one either side), as (path:line, the
     mention as written, the names to keep before ``[-@key]``); None when there is none."""
@@ -98,7 +101,9 @@ def _named_by_hand(ctx: SiteContext, key: str) -> tuple[str, str, str] | None:
     for doc in ctx.documents:
         if last not in doc.text:
             continue
-        for m in find_mentions(doc.text, ctx.project.stopwords):
+        if doc.path not in mentions:
+            mentions[doc.path] = find_mentions(doc.text, ctx.project.stopwords)
+        for m in mentions[doc.path]:
             if (m.surnames and fold(m.surnames[0]) == family and m.year[:4].isdigit()
                     and abs(int(m.year[:4]) - year) <= 1):
                 written = " ".join(doc.text[m.start:m.end].split())
