@@ -78,8 +78,8 @@ class Family:
 #: order the code lists give them
 _FAMILY_MODULES = {
     "CIT": "citations", "BIB": "bibliography", "STA": "statistics", "DATA": "data",
-    "CHA": "charts", "REF": "lock", "SRC": "sources", "NEW": "new", "CFG": "config",
-    "CLI": "cli",
+    "CHA": "charts", "REF": "lock", "SRC": "sources", "DOC": "documents",
+    "SEC": "security", "NEW": "new", "CFG": "config", "CLI": "cli",
 }
 
 
