@@ -1,7 +1,8 @@
 """The project model: a site's reference base and documents, loaded once.
 
 ``Project.load(root)`` reads ``references.bib`` (cached by content hash) and every Markdown
-document under ``posts/`` and ``docs/``; ``Project.check()`` runs every registered check
+document under ``posts/`` and ``docs/`` (not a link whose target lies outside the project:
+``toulmin.paths``); ``Project.check()`` runs every registered check
 (``toulmin.checks.interface``) and returns one sorted list of findings. The CLI, the MkDocs
 plugin and the Markdown extension all work from this one object, so a build parses the
 bibliography once, not once per page.
@@ -26,6 +27,7 @@ from toulmin.bibliography.loading import load_in_background
 from toulmin.bibliography.model import Bibliography
 from toulmin.bibliography.sources import Evidence, Sources, load_sources
 from toulmin.findings import ERROR, Finding, sort_findings
+from toulmin.paths import escapes
 from toulmin.settings import Settings
 
 CHECK_CACHE_FORMAT = 4  # 4: evidence kept with each document's findings
@@ -51,6 +53,8 @@ class Document:
 
 
 def _read_doc(root: Path, path: Path) -> Document | None:
+    if escapes(root, path):  # a link out of the project: SEC001 (checks.paths)
+        return None
     try:
         data = path.read_bytes()
     except OSError:

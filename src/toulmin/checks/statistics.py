@@ -1,4 +1,4 @@
-"""Checks on statistics (codes STA001-STA007).
+"""Checks on statistics (codes STA001-STA008).
 
 - STA001 unknown statistic (with a did-you-mean);
 - STA002 stated value differs from the recomputed one at the precision written (a
@@ -10,7 +10,9 @@
 - STA005 (warning) a number in prose that is neither a checked statistic nor in a
   sentence that carries a citation;
 - STA006 the bracket holds something that is not a number;
-- STA007 a statistic's name is defined by two scripts (the first stands).
+- STA007 a statistic's name is defined by two scripts (the first stands);
+- STA008 a statistic's name is not a name (``definitions.statistics.NAME``): it is not
+  defined, so no page is written for it.
 
 The Data Package's own problems are DATA001-DATA004 (``toulmin.definitions.datavalidation``).
 """
@@ -30,7 +32,7 @@ from toulmin.scan.statrefs import StatRef, Written, find_stat_refs, parse_number
 
 @check("site", families=("STA",))
 def statistic_rules(ctx: SiteContext) -> list[Finding]:
-    """STA003, STA004, STA007: the statistics themselves (none without scripts/)."""
+    """STA003, STA004, STA007, STA008: the statistics themselves (none without scripts/)."""
     stats = ctx.statistics
     return [] if stats is None else check_statistics(stats, ctx.bib.entries.keys())
 
@@ -66,6 +68,9 @@ def check_statistics(stats: Statistics, bib_keys: Iterable[str]) -> list[Finding
     for path, line, message in stats.script_errors:
         out.append(RULES["STA003"].at(path, line, 1, message,
                            "fix the script; the statistics it defines cannot be checked"))
+    for path, line, message in stats.invalid:
+        out.append(RULES["STA008"].at(path, line, 1, message,
+                                      "rename it; the statistic is not defined until then"))
     for path, line, message in stats.duplicates:
         out.append(RULES["STA007"].at(path, line, 1, message,
                                       "rename one of them: posts quote statistics by name"))

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from toulmin.definitions import scripts
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: script entries keep the definitions refused for their name
 CHARTS_DIR = "charts"
 
 #: Vega-Lite config merged under every chart's own: a transparent background and a mid-grey

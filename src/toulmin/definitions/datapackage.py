@@ -19,6 +19,8 @@ from dataclasses import field as _field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from toulmin.paths import escapes
+
 if TYPE_CHECKING:
     import pandas
 
@@ -365,6 +367,11 @@ def _build_resource(base: Path, index: int, desc: Any, node,
         pkey, _ = _item(node, "path")
         problems.append((f"resource '{name}': path '{rel}' {why}", _line(pkey or node),
                          _col(pkey or node)))
+        return None
+    if escapes(base, base / rel):  # a link: the table is never read (SEC001 at the link)
+        pkey, _ = _item(node, "path")
+        problems.append((f"resource '{name}': path '{rel}' is a link out of the descriptor's "
+                         "folder: not read", _line(pkey or node), _col(pkey or node)))
         return None
     schema = desc.get("schema", {})
     skey, snode = _item(node, "schema")

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from toulmin import cache as cachefile
+from toulmin.paths import escapes
 
 #: How the message of a script that failed to load starts.
 LOAD_FAILED = "script failed to load: "
@@ -167,6 +168,11 @@ class Kind:
     #: what a progress line says is being done ("rendering chart")
     doing: ClassVar[str] = "computing"
 
+    def name_problem(self, name: str) -> str | None:
+        """Why ``name`` cannot name a definition of this kind (None: it can). A definition
+        with such a name is neither run nor defined: it is reported in ``invalid``."""
+        return None
+
     def new_result(self, definition, rel: str):
         raise NotImplementedError
 
@@ -198,6 +204,8 @@ class Collection:
     ran: list[str] = field(default_factory=list)
     #: a name declared by a script that failed to load: (path, line, message) of the failure
     failed: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    #: a definition whose name the kind refuses (``Kind.name_problem``): (path, line, message)
+    invalid: list[tuple[str, int, str]] = field(default_factory=list)
 
     def __contains__(self, name: str) -> bool:
         return name in self.results
@@ -264,11 +272,13 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
             fresh[state.rel] = state.hit
             for entry in state.hit[1].values():
                 out.add(kind.from_record(entry[1]))
+            out.invalid.extend(tuple(r) for r in state.hit[3])
             continue
         if package is None:
             package = load_package(root / datapackage)
         several = to_run > 1 or state.stale is None or len(state.stale) > 1
-        runs, errors = _run_script(kind, root, state, package, progress if several else None)
+        runs, errors, invalid = _run_script(kind, root, state, package,
+                                            progress if several else None)
         entries: dict[str, tuple] = {}
         for res, inputs in runs:
             out.ran.append(res.name)
@@ -278,10 +288,13 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
         for name in sorted(entries) if kind.in_name_order else entries:
             out.add(kind.from_record(entries[name][1]))
         out.script_errors.extend(errors)
+        out.invalid.extend(invalid)
         if errors:
             for name in declared_names(state.script, kind.name):
-                out.failed.setdefault(name, errors[0])
-        fresh[state.rel] = (state.hash, entries, [list(e) for e in errors])
+                if kind.name_problem(name) is None:
+                    out.failed.setdefault(name, errors[0])
+        fresh[state.rel] = (state.hash, entries, [list(e) for e in errors],
+                            [list(r) for r in invalid])
     if kind.in_name_order:
         out.results = dict(sorted(out.results.items()))
     if fresh != cache:
@@ -291,12 +304,20 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
 
 def _run_script(kind: Kind, root: Path, state: ScriptState, package,
                 progress: Callable[[str], None] | None
-                ) -> tuple[list[tuple[Any, set[str]]], list[tuple[str, int, str]]]:
+                ) -> tuple[list[tuple[Any, set[str]]], list[tuple[str, int, str]],
+                           list[tuple[str, int, str]]]:
     """Import one script and run its definitions (those in ``state.stale``, or all).
 
-    Returns each result with the files (relative to ``root``) it read.
+    Returns each result with the files (relative to ``root``) it read, the script's load
+    errors, and the definitions whose name the kind refuses (not run).
     """
     declared, errors = load_definitions(state.script, state.rel, kind.name, kind.module_prefix)
+    invalid = []
+    for d in list(declared.values()):
+        problem = kind.name_problem(d.name)
+        if problem is not None:
+            invalid.append((state.rel, d.line, problem))
+            del declared[d.name]
     only = state.stale
     chosen = [d for d in declared.values() if only is None or d.name in only]
     if kind.in_name_order:
@@ -329,7 +350,7 @@ def _run_script(kind: Kind, root: Path, state: ScriptState, package,
                     inputs.add(_relative_to(Path(resource.abs_path), root))
             kind.tables_read(res, tuple(sorted(tracker.read)))
         runs.append((res, inputs))
-    return runs, errors
+    return runs, errors, invalid
 
 
 # -- planning: what of each script's cache entry still holds ----------------------------------
@@ -352,8 +373,9 @@ class ScriptState:
     """A definitions script against its cache entry.
 
     The cache entry of a script is ``(script hash, {name: ({file: hash}, record)},
-    errors)``; ``kept`` are the definitions whose files are unchanged, ``stale`` the names
-    to compute again (None: every definition, the script changed or failed).
+    errors, definitions refused for their name)``; ``kept`` are the definitions whose files
+    are unchanged, ``stale`` the names to compute again (None: every definition, the
+    script changed or failed).
     """
 
     script: Path
@@ -374,8 +396,8 @@ def script_states(root: Path, folder: Path, cache: dict,
     """Each ``folder/*.py`` (not ``_*.py``) and what of its cache entry still holds."""
     out = []
     for script in sorted(folder.glob("*.py")):
-        if script.name.startswith("_"):
-            continue
+        if script.name.startswith("_") or escapes(root, script):
+            continue  # a link out of the project is never run (SEC001)
         rel = script.relative_to(root).as_posix()
         script_hash = _file_digest(script)
         hit = cache.get(rel)
@@ -425,7 +447,11 @@ def _takes_argument(func: Callable) -> bool:
 
 def _read_cache(path: Path, fmt: int) -> dict:
     found = cachefile.read_versioned(path, fmt)
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    # an entry of another shape (an older format) is a miss
+    return {rel: hit for rel, hit in found.items()
+            if isinstance(hit, tuple | list) and len(hit) == 4 and isinstance(hit[1], dict)}
 
 
 def _write_cache(path: Path, fmt: int, data: dict) -> None:

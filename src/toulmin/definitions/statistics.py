@@ -19,6 +19,7 @@ a warm ``toulmin check`` imports neither the scripts nor pandas.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,12 @@ from pathlib import Path
 from toulmin.definitions import scripts
 from toulmin.definitions.estimate import Estimate
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: script entries keep the definitions refused for their name
+
+#: A statistic's name: dot-separated parts of letters, digits, '_' and '-' (each part a
+#: chart name), starting with a letter or '_' as a post's ``{stat=...}`` does. The name is
+#: a page's path (statistics/NAME/): no '/', no '..', no markup, no line breaks.
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +78,8 @@ class Result:
 
 def statistic(name: str, *, sources: Iterable[str] = (), unit: str = "", digits: int = 1,
               title: str = "") -> Callable[[Callable], Callable]:
-    """Declare the decorated function as the statistic ``name`` (dotted, stable)."""
+    """Declare the decorated function as the statistic ``name`` (dotted, stable: see
+    ``NAME``; a statistic with another name is reported, not defined)."""
 
     def register(func: Callable) -> Callable:
         path, line, doc = scripts.source_of(func)
@@ -82,6 +89,14 @@ def statistic(name: str, *, sources: Iterable[str] = (), unit: str = "", digits:
         return func
 
     return register
+
+
+def name_problem(name) -> str | None:
+    """Why ``name`` cannot name a statistic (None when it can)."""
+    if isinstance(name, str) and NAME.fullmatch(name):
+        return None
+    return (f"statistic name {name!r} is not a name: use letters, digits, '_' and '-' in "
+            "parts separated by single dots (it becomes the page statistics/NAME/)")
 
 
 def format_value(value: float, digits: int, unit: str = "") -> str:
@@ -115,6 +130,9 @@ class _StatisticKind(scripts.Kind):
     module_prefix = "toulmin_script_"
     cache_file = "stats.marshal"
     cache_format = CACHE_FORMAT
+
+    def name_problem(self, name: str) -> str | None:
+        return name_problem(name)
 
     def new_result(self, sd: StatDef, rel: str) -> Result:
         return Result(sd.name, sd.sources, sd.unit, sd.digits, sd.title, sd.description, rel,

@@ -22,9 +22,21 @@ def url_of(name: str) -> str:
 
 
 def page_source(name: str, title: str = "") -> str:
-    """The Markdown of a generated statistic page (a directive the extension expands)."""
-    heading = (title or name).replace("\n", " ")
-    return f"---\ntitle: {json.dumps(heading)}\n---\n\n# {heading}\n\n::: statistic {name}\n"
+    """The Markdown of a generated statistic page (a directive the extension expands).
+
+    The title comes from a script, so it is text, never markup: in the heading every
+    character that Markdown or HTML could read as syntax is a character reference, and the
+    front matter's title (which the theme's templates insert as it is) is HTML-escaped."""
+    heading = "".join(c for c in " ".join(str(title or name).split()) if c.isprintable())
+    front = json.dumps(html.escape(heading), ensure_ascii=False)
+    return (f"---\ntitle: {front}\n---\n\n# {_text(heading)}\n\n"
+            f"::: statistic {name}\n")
+
+
+def _text(text: str) -> str:
+    """``text`` as Markdown that renders exactly as that text: letters, digits and spaces
+    as they are, every other character as a numeric character reference."""
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
 
 
 def interval_text(res: Result) -> str:

@@ -13,8 +13,9 @@ FAMILY = Family("SEC", "security", "Security",
                 "publishing files from outside the project or running code in a reader's "
                 "browser.", (
     Rule("SEC001", ERROR, "a symlink whose target lies outside the project",
-         "A link such as `charts/env.json -> /proc/self/environ` would publish a file from "
-         "the machine that builds the site.",
+         "A link such as `charts/env.json -> /proc/self/environ` would publish (or run, "
+         "or read) a file of the machine that builds the site: in posts/, charts/, docs/, "
+         "data/, scripts/ and sources/ such a file is neither read nor published.",
          "charts/env.json -> /proc/self/environ", "charts/env.json (a file in the project)",
-         "replace the link by the file itself, or remove it", reserved=True),
+         "replace the link by the file itself, or remove it"),
 ))

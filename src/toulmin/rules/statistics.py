@@ -1,4 +1,4 @@
-"""Rules STA001-STA007: statistics quoted in posts and the scripts defining them."""
+"""Rules STA001-STA008: statistics quoted in posts and the scripts defining them."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -39,4 +39,10 @@ FAMILY = Family("STA", "statistics", "Statistics", "", (
          "@toulmin.statistic(\"nhstt.recovery_rate_2024_25\") (in a second script)",
          "@toulmin.statistic(\"nhstt.recovery_rate_2024_25_reliable\")",
          "rename one: a name defined twice in one script is an `STA003` at the second"),
+    Rule("STA008", ERROR, "a statistic's name is not a name",
+         "The name is the path of the statistic's page: `../index` would replace the home "
+         "page, a line break or markup would put live markup in a page. Such a statistic is "
+         "not defined.",
+         "@toulmin.statistic(\"../index\")", "@toulmin.statistic(\"nhstt.referrals_2024_25\")",
+         "use letters, digits, '_' and '-', in parts separated by single dots"),
 ))

@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from toulmin import settings as schema
 from toulmin.adapters.mkdocs import preview, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
+from toulmin.paths import escapes
 from toulmin.project import Project, file_key
 from toulmin.render import statpages
 from toulmin.render.excerpts import site_path
@@ -133,6 +134,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     def on_files(self, files, *, config):
         if not self.config.enabled or self.project is None:
             return files
+        # MkDocs copies docs_dir itself: a link out of the project (SEC001) is taken out
+        # (the theme's files, from outside the project, are not docs_dir's)
+        docs = os.path.join(os.path.abspath(config.docs_dir), "")
+        for f in list(files):
+            if (f.abs_src_path and os.path.abspath(f.abs_src_path).startswith(docs)
+                    and escapes(self.root, f.abs_src_path)):
+                files.remove(f)
         self._add_statistic_pages(files, config)
         self._add_charts(files, config)
         if self.settings.assets:
@@ -143,6 +151,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         target = self._post_dir(config)
         for path in sorted(posts.rglob("*")):
             if not path.is_file() or any(p.startswith(".") for p in path.relative_to(posts).parts):
+                continue
+            if escapes(self.root, path):  # a link out of the project: SEC001
                 continue
             src_uri = posixpath.join(target, path.relative_to(posts).as_posix())
             if files.get_file_from_path(src_uri) is not None:
@@ -169,6 +179,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                 continue
             for path in sorted(folder.iterdir()):
                 if path.suffix not in (".json", ".svg") or path.name.startswith("."):
+                    continue
+                if escapes(self.root, path):  # a link out of the project: SEC001
                     continue
                 src_uri = f"{site_dir}/{path.name}"
                 existing = files.get_file_from_path(src_uri)
