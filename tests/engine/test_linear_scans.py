@@ -27,3 +27,30 @@ def test_a_megabyte_of_unsupported_figures_checks_in_seconds(minisite):
     last = max(sta005, key=lambda f: f.column)
     assert (last.line, last.column) == (sta005[0].line, 17 * 59_999 + 1)
     assert elapsed < 10, elapsed
+
+
+def test_a_megabyte_of_unclosed_chart_images_checks_in_seconds(minisite):
+    # the chart check's image pattern backtracked: each "![](" rescanned the rest of the
+    # target run (160 KB of "![](" took 51 s); 1 MB must take seconds
+    _post_with(minisite, "![](charts/" * 95_000 + "\n\n![Loans](../charts/nowhere.svg)")
+    start = time.monotonic()
+    findings = Project.load(minisite).check()
+    elapsed = time.monotonic() - start
+    cha001 = [f for f in findings if f.code == "CHA001"]
+    assert [f.message.split(" points")[0] for f in cha001] == [
+        "image '../charts/nowhere.svg'"]
+    assert elapsed < 10, elapsed
+
+
+def test_the_linear_image_scan_finds_what_the_pattern_finds():
+    import random
+
+    from toulmin.checks.charts import chart_images, image_pattern
+
+    pattern = image_pattern("charts")
+    pieces = ["![", "](", "]", "(", ")", "charts/", "a", " ", "\n", "<", ">", '"', "x.svg"]
+    rng = random.Random(15)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = [(m.start(), m.group("src")) for m in pattern.finditer(text)]
+        assert chart_images(text, "charts") == expected, text
