@@ -99,6 +99,8 @@ def read_committed(path: str | os.PathLike, member: str) -> dict[str, dict]:
         data = json.loads(text)
     except ValueError as exc:
         raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    except RecursionError:  # "[[[[..." nested deeper than the decoder can follow
+        raise ValueError(f"{path} is not valid JSON: nested too deeply") from None
     records = data.get(member) if isinstance(data, dict) else None
     if not isinstance(records, dict):
         raise ValueError(f"{path} has no '{member}' object")

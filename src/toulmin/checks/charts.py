@@ -32,6 +32,47 @@ def image_pattern(folder: str = CHARTS_DIR) -> re.Pattern:
                       + r"/[^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 
 
+_SRC_RUN = re.compile(r"[^)\s>]*")
+_TAIL = re.compile(r">?(?:\s+\"[^\"\n]*\")?\s*\)")
+_LEAD = re.compile(r"\s*<?")
+
+
+def chart_images(text: str, folder: str = CHARTS_DIR) -> list[tuple[int, str]]:
+    """(offset, target) of every match of ``image_pattern(folder)`` in ``text``, found in
+    linear time: the pattern itself backtracks (each ``![`` rescans the rest of a long
+    target), so each ``](`` is tried once and each target run is scanned once."""
+    needle = folder + "/"
+    out: list[tuple[int, str]] = []
+    prev_end = 0
+    run = (-1, -1)          # (first start scanned, end) of the last target run
+    tails: dict[int, int] = {}   # run end -> end of the tail match (-1: none)
+    last_needle: dict[int, int] = {}
+    j = text.find("](")
+    while j >= 0:
+        if j >= prev_end:
+            start = _LEAD.match(text, j + 2).end()
+            if run[0] <= start <= run[1]:
+                end = run[1]
+            else:
+                end = _SRC_RUN.match(text, start).end()
+                run = (start, end)
+            if end not in last_needle:
+                last_needle[end] = text.rfind(needle, run[0], end - 1)
+            if last_needle[end] >= start:
+                if end not in tails:
+                    t = _TAIL.match(text, end)
+                    tails[end] = t.end() if t else -1
+                if tails[end] >= 0:
+                    bound = max(text.rfind("]", prev_end, j), text.rfind("\n", prev_end, j),
+                                prev_end - 1)
+                    k = text.find("![", max(bound, prev_end), j)
+                    if k >= 0:
+                        out.append((k, text[start:end]))
+                        prev_end = tails[end]
+        j = text.find("](", j + 1)
+    return out
+
+
 @check("site", families=("CHA",))
 def check_charts(ctx: SiteContext) -> list[Finding]:
     """Every chart finding of a project: failing definitions, stale files, broken images.
@@ -86,16 +127,15 @@ def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
     """CHA001 for each image of ``text`` that points into charts_dir at a missing file;
     CHA003 for each that shows a chart whose definition failed ("unavailable because
     scripts/x.py:LINE failed: ..."), whether or not an old file is still there."""
-    from toulmin.scan.masking import mask_code
+    from toulmin.scan.masking import Lines, mask_code
 
     code_masked = mask_code(text)
     out = []
     base = Path(abs_path).parent
-    pattern = image_pattern(posixpath.basename(posixpath.normpath(charts_dir)))
-    for m in pattern.finditer(text):
-        if code_masked[m.start()] != text[m.start()]:
+    lines = None
+    for at, src in chart_images(text, posixpath.basename(posixpath.normpath(charts_dir))):
+        if code_masked[at] != text[at]:
             continue  # inside code: an example, not an image
-        src = m.group("src")
         if "://" in src or src.startswith("data:"):
             continue
         target = src.split("#", 1)[0].split("?", 1)[0]
@@ -111,8 +151,9 @@ def check_chart_images(root: Path, rel_path: str, abs_path: Path, text: str, *,
                 inside = resolved.relative_to(Path(root) / charts_dir)
             except ValueError:
                 continue
-        line = text.count("\n", 0, m.start()) + 1
-        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        if lines is None:
+            lines = Lines(text)
+        line, column = lines.pos(at)
         name = inside.as_posix()
         why = charts.unavailable(posixpath.splitext(name)[0]) if charts is not None else None
         if why is not None:

@@ -27,6 +27,7 @@ from toulmin.checks.interface import DocumentContext, SiteContext, check
 from toulmin.definitions.statistics import Statistics, format_value
 from toulmin.findings import Finding
 from toulmin.rules import RULES
+from toulmin.scan.masking import Lines
 from toulmin.scan.statrefs import StatRef, Written, find_stat_refs, parse_number
 
 
@@ -211,6 +212,7 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
     if "$" in text:  # numbers in TeX math are notation: $X=97$, $p = .021$
         text = _TEX_MATH.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     bounds: list[int] | None = None
+    lines: Lines | None = None
     out = []
     figures = figures_in(text)
     i = 0
@@ -227,8 +229,9 @@ def check_unsupported_numbers(path: str, masked: str, supported_spans: list[tupl
         if "\x00" in text[bounds[k]:bounds[k + 1]]:
             continue
         token = " ".join(text[start:end].split())
-        line = text.count("\n", 0, start) + 1
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        if lines is None:
+            lines = Lines(text)
+        line, col = lines.pos(start)
         out.append(RULES["STA005"].at(path, line, col,
                            f"the figure {token} is neither a checked statistic nor in a "
                            "sentence with a citation",

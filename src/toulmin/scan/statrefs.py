@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from toulmin.scan.figures import SCALES, hedged_step
+from toulmin.scan.masking import Lines
 
 STAT_REF = re.compile(
     r"\[(?P<written>[^\[\]\n]*)\]\{\s*stat\s*=\s*[\"']?(?P<name>[A-Za-z_][\w.:\-]*)[\"']?"
@@ -138,9 +139,11 @@ def find_stat_refs(text: str, masked: str | None = None) -> list[StatRef]:
     if "stat" not in masked:
         return []
     out = []
+    lines = None
     for m in STAT_REF.finditer(masked):
-        line = masked.count("\n", 0, m.start()) + 1
-        column = m.start() - (masked.rfind("\n", 0, m.start()) + 1) + 1
+        if lines is None:
+            lines = Lines(masked)
+        line, column = lines.pos(m.start())
         rounding = ""
         for a in _ATTR.finditer(text, m.start("attrs"), m.end("attrs")):
             if a.group("key") == "round":
