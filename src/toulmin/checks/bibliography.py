@@ -10,6 +10,7 @@ unused-entry warning (BIB007, ``unused_entries``) needs every document's citatio
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -54,7 +55,19 @@ def entry_rules(ctx: SiteContext) -> list[Finding]:
     return check_entries(ctx.bib.entries.values(), ctx.bib.path)
 
 
-@check("site", families=("BIB",))
+def _unused_key(ctx: SiteContext) -> str | None:
+    """BIB007's cache key: the reference base, what is cited, and every document's text
+    (the hand-written mentions); the stopwords are in the site cache's own key."""
+    if not ctx.bib.digest:
+        return None
+    h = hashlib.blake2b(ctx.bib.digest.encode(), digest_size=16)
+    h.update("\0".join(sorted(ctx.cited)).encode())
+    for doc in ctx.documents:
+        h.update(f"\0{doc.path}\0{doc.digest}".encode())
+    return h.hexdigest()
+
+
+@check("site", families=("BIB",), cache_key=_unused_key)
 def unused_entries(ctx: SiteContext) -> list[Finding]:
     """BIB007 for each entry no document and no statistic cites (no cited entry decoded).
 
@@ -64,10 +77,11 @@ def unused_entries(ctx: SiteContext) -> list[Finding]:
     bib = ctx.bib
     out = []
     mentions: dict[str, list] = {}  # each document's mentions, scanned once if needed
+    words: dict[str, list] = {}  # word -> the documents holding it, built on first need
     for key, (*_, line, _digest) in bib.index.items():
         if key in ctx.cited:
             continue
-        named = _named_by_hand(ctx, key, mentions)
+        named = _named_by_hand(ctx, key, mentions, words)
         if named is None:
             out.append(RULES["BIB007"].at(bib.path, line, 1,
                                           f"entry '{key}' is not cited anywhere on the site",
@@ -83,8 +97,24 @@ def unused_entries(ctx: SiteContext) -> list[Finding]:
     return out
 
 
+def _documents_naming(ctx: SiteContext, word: str, words: dict[str, list]) -> list:
+    """The documents whose text holds ``word`` (an index of every document's words, built
+    once a check, for a plain word; a substring search otherwise)."""
+    if not _WORD.fullmatch(word):
+        return [doc for doc in ctx.documents if word in doc.text]
+    if not words:
+        words[""] = []
+        for doc in ctx.documents:
+            for w in set(_WORD.findall(doc.text)):
+                words.setdefault(w, []).append(doc)
+    return words.get(word, [])
+
+
+_WORD = re.compile(r"\w+")
+
+
 def _named_by_hand(
-    ctx: SiteContext, key: str, mentions: dict[str, list]
+    ctx: SiteContext, key: str, mentions: dict[str, list], words: dict[str, list]
 ) -> tuple[str, str, str] | None:
     """The first hand-written mention of entry ``key`` in a document ("Shrout and Lane
     (2012)": its first surname, and its year or one either side), as (path:line, the
@@ -98,9 +128,7 @@ def _named_by_hand(
         return None
     family, year = fold(authors[0].family), int(ref.year[:4])
     last = authors[0].family.split()[-1]
-    for doc in ctx.documents:
-        if last not in doc.text:
-            continue
+    for doc in _documents_naming(ctx, last, words):
         if doc.path not in mentions:
             mentions[doc.path] = find_mentions(doc.text, ctx.project.stopwords)
         for m in mentions[doc.path]:
