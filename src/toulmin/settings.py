@@ -225,22 +225,9 @@ def read_mkdocs(root: str | os.PathLike, settings: Settings | None = None,
     settings = settings if settings is not None else Settings()
     path = Path(config_file) if config_file is not None else Path(root) / CONFIG_FILE
     where = _shown(path, Path(root))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    top = _top_level(path)
+    if top is None:
         return settings
-    import yaml
-
-    loader = _loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError:
-        return settings
-    finally:
-        loader.dispose()
-    if not isinstance(node, yaml.MappingNode):
-        return settings
-    top = _mapping(node)
     docs = top.get("docs_dir")
     if docs is not None:
         value = _construct(docs[1])
@@ -290,23 +277,32 @@ def find_site(start: str | os.PathLike) -> Path | None:
     return None
 
 
+def _top_level(path: Path) -> dict | None:
+    """mkdocs.yml's top-level mapping (name -> (key node, value node)), or None when the
+    file is missing, unreadable, not YAML or not a mapping."""
+    import yaml
+
+    try:
+        loader = _loader(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return _mapping(node) if isinstance(node, yaml.MappingNode) else None
+
+
 def uses_plugin(config_file: Path) -> bool:
     """Whether the mkdocs.yml at ``config_file`` lists the toulmin plugin."""
     import yaml
 
-    try:
-        loader = _loader(config_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+    top = _top_level(config_file)
+    if top is None:
         return False
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError:
-        return False
-    finally:
-        loader.dispose()
-    if not isinstance(node, yaml.MappingNode):
-        return False
-    entry = _mapping(node).get("plugins")
+    entry = top.get("plugins")
     plugins = entry[1] if entry is not None else None
     if isinstance(plugins, yaml.SequenceNode):
         for item in plugins.value:
