@@ -1,4 +1,4 @@
-"""Rules STA001-STA007: statistics quoted in posts and the scripts defining them."""
+"""Rules STA001-STA007 and STA009: statistics quoted in posts and the scripts defining them."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -39,4 +39,11 @@ FAMILY = Family("STA", "statistics", "Statistics", "", (
          "@toulmin.statistic(\"nhstt.recovery_rate_2024_25\") (in a second script)",
          "@toulmin.statistic(\"nhstt.recovery_rate_2024_25_reliable\")",
          "rename one: a name defined twice in one script is an `STA003` at the second"),
+    Rule("STA009", ERROR, "a statistic's script times out or ends its process",
+         "Scripts run in a child process with a time and a memory limit (the "
+         "`script_timeout` and `script_memory_mb` options): a script that exceeds them, or "
+         "kills or exits its process, has checked nothing.",
+         "while True: pass", "return row.recovered / row.finished_course",
+         "make the script finish (or raise) within the limits; raise the limits if it "
+         "needs more"),
 ))
