@@ -244,10 +244,12 @@ class Project:
         """The site's statistics (``definitions.statistics.Statistics``); None without scripts."""
         if self._statistics is None and (self.root / self.settings.scripts_dir).is_dir():
             from toulmin.definitions import statistics as stats
+            from toulmin.definitions.runner import Limits
 
             self._statistics = stats.compute(self.root, self.settings.scripts_dir,
                                              self.settings.datapackage,
-                                             self.settings.cache_dir)
+                                             self.settings.cache_dir,
+                                             limits=Limits.of(self.settings))
         return self._statistics
 
     @property
@@ -256,9 +258,11 @@ class Project:
         chart cache does not hold); None without scripts."""
         if self._charts is None and (self.root / self.settings.scripts_dir).is_dir():
             from toulmin.definitions import charts
+            from toulmin.definitions.runner import Limits
 
             self._charts = charts.compute(self.root, self.settings.scripts_dir,
-                                          self.settings.datapackage, self.settings.cache_dir)
+                                          self.settings.datapackage, self.settings.cache_dir,
+                                          limits=Limits.of(self.settings))
         return self._charts
 
     def data_package(self):

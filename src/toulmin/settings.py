@@ -60,6 +60,10 @@ class Settings:
     cache_dir: str = _option(CACHE_DIR, "cached parses, check results and renderings")
     scripts_dir: str = _option("scripts", "the scripts defining statistics and charts")
     datapackage: str = _option("data/datapackage.yaml", "the Data Package descriptor")
+    script_timeout: int = _option(120, "seconds a script in scripts/ may run (loading it, "
+                                  "each definition) before it is stopped; 0: no limit")
+    script_memory_mb: int = _option(4096, "memory, in MB, the process running the scripts "
+                                    "may allocate (RLIMIT_DATA; 0: no limit)")
     mailto: str = _option("", "contact address verify-refs and add-ref give the DOI "
                           "registries; TOULMIN_MAILTO in the environment wins")
     charts_dir: str = _option("charts", "the rendered charts (NAME.svg, NAME.vl.json)")
@@ -160,6 +164,7 @@ class SettingsError(Exception):
 
 def _type_name(kind: type) -> str:
     return ("true or false" if kind is bool else "text" if kind is str
+            else "a whole number" if kind is int
             else "a mapping" if kind is dict else kind.__name__)
 
 
@@ -179,6 +184,9 @@ def option_problem(name: str, value: Any) -> tuple[str, str, str] | None:
     if value is not None and type(value) is not option.type:
         return ("CFG002", f"option '{name}' must be {_type_name(option.type)}, not "
                 f"{type(value).__name__} {value!r}"[:200],
+                f"for example: {name}: {_yaml_scalar(option.default)}")
+    if option.type is int and value is not None and value < 0:
+        return ("CFG002", f"option '{name}' must be 0 or more, not {value!r}"[:200],
                 f"for example: {name}: {_yaml_scalar(option.default)}")
     if option.type is dict and value:
         bad = rules_problem(value)

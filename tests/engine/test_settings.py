@@ -93,7 +93,7 @@ def _lines(text: str) -> list[str]:
 
 def test_every_option_has_a_type_a_default_and_a_one_line_doc():
     for option in schema.options():
-        assert option.type in (str, bool, dict), option
+        assert option.type in (str, bool, dict, int), option
         assert isinstance(option.default, option.type), option
         assert option.doc and "\n" not in option.doc, f"option {option.name} has no doc"
     names = [o.name for o in schema.plugin_options()]
@@ -184,6 +184,8 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
         cache_dir: build/cache
         scripts_dir: code
         datapackage: inputs/package.yaml
+        script_timeout: 30
+        script_memory_mb: 2048
         mailto: editor@example.org
         charts_dir: figures
         vendor_dir: lib

@@ -98,6 +98,10 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
     """CHA003 for each chart that failed; CHA002 for each whose committed files are stale."""
     out = []
     for path, line, message in charts.script_errors:
+        if (path, line, message) in charts.limit_errors:
+            out.append(RULES["CHA007"].at(path, line, 1, message,
+                                          "the charts it defines cannot be rendered"))
+            continue
         out.append(RULES["CHA003"].at(path, line, 1, message,
                                       "fix the script; the charts it defines cannot be rendered"))
     for path, line, message in charts.duplicates:

@@ -67,6 +67,10 @@ def check_statistics(stats: Statistics, bib_keys: Iterable[str]) -> list[Finding
     keys = set(bib_keys)
     out = []
     for path, line, message in stats.script_errors:
+        if (path, line, message) in stats.limit_errors:
+            out.append(RULES["STA009"].at(path, line, 1, message,
+                                          "the statistics it defines cannot be checked"))
+            continue
         out.append(RULES["STA003"].at(path, line, 1, message,
                            "fix the script; the statistics it defines cannot be checked"))
     for path, line, message in stats.invalid:

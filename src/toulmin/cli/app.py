@@ -305,12 +305,14 @@ def cmd_charts(args: argparse.Namespace) -> int:
                                  f"no scripts folder in {root}").format(), file=sys.stderr)
         return 2
     from toulmin.definitions import charts
+    from toulmin.definitions.runner import Limits
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
     result = charts.compute(root, settings.scripts_dir, settings.datapackage,
-                            settings.cache_dir, use_cache=not args.force, progress=progress)
+                            settings.cache_dir, use_cache=not args.force, progress=progress,
+                            limits=Limits.of(settings))
     written = [] if args.check else charts.write(root, result, settings.charts_dir)
     findings = chart_findings(root, result, check_files=args.check,
                               charts_dir=settings.charts_dir)

@@ -160,14 +160,14 @@ CHART = _ChartKind()
 
 def compute(root: Path, scripts_dir: str = "scripts",
             datapackage: str = "data/datapackage.yaml", cache_dir: str = ".cache/toulmin",
-            *, use_cache: bool = True, progress: Callable[[str], None] | None = None
-            ) -> Charts:
+            *, use_cache: bool = True, progress: Callable[[str], None] | None = None,
+            limits: scripts.runner.Limits | None = None) -> Charts:
     """Every chart of ``scripts/*.py``, rendering only those whose inputs changed.
 
     ``progress`` is called with a line per chart rendered when several are.
     """
     return scripts.compute(CHART, Charts(), root, scripts_dir, datapackage, cache_dir,
-                           use_cache=use_cache, progress=progress)
+                           use_cache=use_cache, progress=progress, limits=limits)
 
 
 def render(made, title: str = "", description: str = "") -> tuple[str, str]:

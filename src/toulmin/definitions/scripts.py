@@ -8,9 +8,11 @@ module owns what the kinds have in common:
   :func:`load_definitions` imports one script and returns what it declared;
 - planning: :func:`script_states` compares each script and the data files its definitions
   read with their cache entry (what is still current, what to compute again);
-- running: each definition is called with the site's Data Package (``DataInputs``
-  remembers the tables it read), and an exception becomes the author's error at the
-  script's line, never a traceback;
+- running: the scripts to run, run in one child process (``runner``) with a time and a
+  memory limit and their output captured; there each definition is called with the site's
+  Data Package (``DataInputs`` remembers the tables it read), and an exception becomes the
+  author's error at the script's line, never a traceback; a script that times out or ends
+  its process is an error at the script too;
 - caching: one file per kind under ``.cache/toulmin`` holds, per script, the script's
   hash and, per definition, the hashes of the files it read and its result's record; the
   file is written with the toulmin version, so an upgrade recomputes everything.
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from toulmin import cache as cachefile
+from toulmin.definitions import runner
 from toulmin.paths import escapes
 
 #: How the message of a script that failed to load starts.
@@ -128,6 +131,8 @@ def where(exc: BaseException, script: Path, default: int = 1) -> tuple[int, str]
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, KeyError):
         text = f"no such column or row {text}"
+    if isinstance(exc, MemoryError):
+        text = "the script ran out of memory (the script_memory_mb option)"
     message = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return line, message
 
@@ -206,6 +211,9 @@ class Collection:
     failed: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     #: a definition whose name the kind refuses (``Kind.name_problem``): (path, line, message)
     invalid: list[tuple[str, int, str]] = field(default_factory=list)
+    #: those of ``script_errors`` that are a script's exceeding a limit (time, memory, its
+    #: process ended): reported as STA009 / CHA007 rather than STA003 / CHA003
+    limit_errors: list[tuple[str, int, str]] = field(default_factory=list)
 
     def __contains__(self, name: str) -> bool:
         return name in self.results
@@ -246,15 +254,18 @@ class Collection:
 
 def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapackage: str,
             cache_dir: str, *, use_cache: bool = True,
-            progress: Callable[[str], None] | None = None) -> Collection:
+            progress: Callable[[str], None] | None = None,
+            limits: runner.Limits | None = None) -> Collection:
     """Fill ``out`` with every ``kind`` definition of ``scripts/*.py``, from the cache where
     it holds.
 
     Each definition's cached result is kept with the hashes of its script and of the files
     it read. An unchanged script whose definitions' files are unchanged is not even
     imported; when some files changed, only the definitions that read them run again; when
-    the script changed, all of its definitions do. ``progress`` is called with a line per
-    definition run when several are.
+    the script changed, all of its definitions do. The scripts that must run, run in one
+    child process (``runner``) within ``limits``; a script that exceeds them gets an error
+    in ``out.limit_errors`` as well as ``out.script_errors``. ``progress`` is called with a
+    line per definition run when several are.
     """
     root = Path(root)
     folder = root / scripts_dir
@@ -263,10 +274,15 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
     cache_file = root / cache_dir / kind.cache_file
     cache = _read_cache(cache_file, kind.cache_format) if use_cache else {}
     fresh: dict[str, tuple] = {}
-    package = None
     digest = file_digests(root)
     states = script_states(root, folder, cache, digest)
-    to_run = sum(not s.current for s in states)
+    stale = [s for s in states if not s.current]
+    jobs = [runner.Job(str(s.script), s.rel, None if s.stale is None else sorted(s.stale),
+                       len(stale) > 1 or s.stale is None or len(s.stale) > 1) for s in stale]
+    outcomes = dict(zip((s.rel for s in stale),
+                        runner.run(kind.name, root, datapackage, jobs,
+                                   limits or runner.Limits(), progress) if jobs else [],
+                        strict=True))
     for state in states:
         if state.current:
             fresh[state.rel] = state.hit
@@ -274,21 +290,20 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
                 out.add(kind.from_record(entry[1]))
             out.invalid.extend(tuple(r) for r in state.hit[3])
             continue
-        if package is None:
-            package = load_package(root / datapackage)
-        several = to_run > 1 or state.stale is None or len(state.stale) > 1
-        runs, errors, invalid = _run_script(kind, root, state, package,
-                                            progress if several else None)
+        runs, errors, limited, invalid = outcomes[state.rel]
         entries: dict[str, tuple] = {}
-        for res, inputs in runs:
+        for record, inputs in runs:
+            res = kind.from_record(record)
             out.ran.append(res.name)
-            entries[res.name] = ({p: digest(p) for p in sorted(inputs)}, kind.record(res))
+            entries[res.name] = ({p: digest(p) for p in inputs}, record)
         for name, entry in state.kept.items():
             entries.setdefault(name, entry)
         for name in sorted(entries) if kind.in_name_order else entries:
             out.add(kind.from_record(entries[name][1]))
         out.script_errors.extend(errors)
         out.invalid.extend(invalid)
+        if limited:
+            out.limit_errors.extend(errors)
         if errors:
             for name in declared_names(state.script, kind.name):
                 if kind.name_problem(name) is None:
@@ -302,11 +317,14 @@ def compute(kind: Kind, out: Collection, root: Path, scripts_dir: str, datapacka
     return out
 
 
-def _run_script(kind: Kind, root: Path, state: ScriptState, package,
-                progress: Callable[[str], None] | None
-                ) -> tuple[list[tuple[Any, set[str]]], list[tuple[str, int, str]],
-                           list[tuple[str, int, str]]]:
-    """Import one script and run its definitions (those in ``state.stale``, or all).
+def run_script(kind: Kind, root: Path, state: ScriptState, package,
+               progress: Callable[[str], None] | None,
+               started: Callable[[str, int], None] | None = None
+               ) -> tuple[list[tuple[Any, set[str]]], list[tuple[str, int, str]],
+                          list[tuple[str, int, str]]]:
+    """Import one script and run its definitions (those in ``state.stale``, or all), in
+    this process (the runner's child calls it; ``started`` is told each definition's name
+    and line before it runs).
 
     Returns each result with the files (relative to ``root``) it read, the script's load
     errors, and the definitions whose name the kind refuses (not run).
@@ -328,6 +346,8 @@ def _run_script(kind: Kind, root: Path, state: ScriptState, package,
     for i, definition in enumerate(chosen, 1):
         if progress is not None:
             progress(f"[{i}/{len(chosen)}] {state.rel}: {kind.doing} '{definition.name}'")
+        if started is not None:
+            started(definition.name, definition.line)
         res = kind.new_result(definition, state.rel)
         tracker = DataInputs(package) if package is not None else None
         try:

@@ -155,15 +155,18 @@ STATISTIC = _StatisticKind()
 
 
 def compute(root: Path, scripts_dir: str = "scripts", datapackage: str = "data/datapackage.yaml",
-            cache_dir: str = ".cache/toulmin") -> Statistics:
+            cache_dir: str = ".cache/toulmin", *, limits: scripts.runner.Limits | None = None
+            ) -> Statistics:
     """Every statistic of ``scripts/*.py``, recomputing only what changed.
 
     Each statistic's cached result is kept with the hashes of its script and of the files
     it read. An unchanged script whose statistics' files are unchanged is not even
     imported; when some files changed, only the statistics that read them are recomputed;
-    when the script changed, all of its statistics are.
+    when the script changed, all of its statistics are. The scripts run in a child process
+    within ``limits`` (time, memory).
     """
-    return scripts.compute(STATISTIC, Statistics(), root, scripts_dir, datapackage, cache_dir)
+    return scripts.compute(STATISTIC, Statistics(), root, scripts_dir, datapackage, cache_dir,
+                           limits=limits)
 
 
 def _as_estimate(value, unit: str) -> Estimate:

@@ -1,4 +1,4 @@
-"""Rules CHA000-CHA004: charts defined in scripts/ and the images that show them."""
+"""Rules CHA000-CHA004 and CHA007: charts defined in scripts/ and the images that show them."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -29,4 +29,11 @@ FAMILY = Family("CHA", "charts", "Charts", "", (
          "@toulmin.chart(\"referral_funnel\") (in a second script)",
          "@toulmin.chart(\"referral_funnel_by_region\")",
          "rename one: both would write `charts/referral_funnel.svg`"),
+    Rule("CHA007", ERROR, "a chart's script times out or ends its process",
+         "Scripts run in a child process with a time and a memory limit (the "
+         "`script_timeout` and `script_memory_mb` options): a script that exceeds them, or "
+         "kills or exits its process, renders nothing.",
+         "os._exit(0)", "return alt.Chart(df).mark_bar().encode(x=\"quarter\")",
+         "make the script finish (or raise) within the limits; raise the limits if it "
+         "needs more"),
 ))

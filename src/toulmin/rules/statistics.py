@@ -1,4 +1,4 @@
-"""Rules STA001-STA008: statistics quoted in posts and the scripts defining them."""
+"""Rules STA001-STA009: statistics quoted in posts and the scripts defining them."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -45,4 +45,11 @@ FAMILY = Family("STA", "statistics", "Statistics", "", (
          "not defined.",
          "@toulmin.statistic(\"../index\")", "@toulmin.statistic(\"nhstt.referrals_2024_25\")",
          "use letters, digits, '_' and '-', in parts separated by single dots"),
+    Rule("STA009", ERROR, "a statistic's script times out or ends its process",
+         "Scripts run in a child process with a time and a memory limit (the "
+         "`script_timeout` and `script_memory_mb` options): a script that exceeds them, or "
+         "kills or exits its process, has checked nothing.",
+         "while True: pass", "return row.recovered / row.finished_course",
+         "make the script finish (or raise) within the limits; raise the limits if it "
+         "needs more"),
 ))
