@@ -9,8 +9,18 @@ Only answers that parse are cached: a 200 answer to a JSON request whose body is
 is returned (the caller reports it) but never stored, so a garbled answer is asked again.
 ``Config`` says where and how to ask: base URLs come from ``TOULMIN_DOI_URL``,
 ``TOULMIN_CROSSREF_URL``, ``TOULMIN_EUROPEPMC_URL`` and ``TOULMIN_OPENALEX_URL``;
-``TOULMIN_HTTP_TIMEOUT``, ``TOULMIN_HTTP_BACKOFF`` and
-``TOULMIN_HTTP_RETRIES`` tune the client.
+``TOULMIN_HTTP_TIMEOUT``, ``TOULMIN_HTTP_BACKOFF``, ``TOULMIN_HTTP_RETRIES``,
+``TOULMIN_HTTP_DEADLINE`` and ``TOULMIN_HTTP_RUN_DEADLINE`` tune the client.
+
+**Bounds** (a registry is third-party input, and may be hostile or broken): a deadline per
+request (``deadline`` seconds in all, however slowly the bytes drip: the body is read in
+chunks against it) and per run (``run_deadline``, from the client's creation); a body size
+cap checked against ``Content-Length`` before reading and again while reading; a total
+retry budget shared by every request of the run (``retry_budget``); ``Retry-After`` capped
+at ``max_backoff``, and a wait that would end past the request's deadline is not begun (the
+request fails at once, the entry stays unchecked); redirects are followed only over
+http(s), to the configured registries' hosts and the DOI agencies' content-negotiation
+hosts (``REDIRECT_HOSTS``).
 
 **Offline.** Before its first request to the network (a cache hit needs none), the client
 probes the registries once: a TCP connection to each one's host (or to the proxy urllib
@@ -52,6 +62,16 @@ MAX_WORKERS = 4
 MAX_BODY_BYTES = 16 * 1024 * 1024
 #: how long the offline probe waits for each registry's host
 PROBE_TIMEOUT = 3.0
+#: hosts doi.org's content negotiation redirects to (the registration agencies' APIs),
+#: followed over https only, besides the configured registries' own hosts and ports
+REDIRECT_HOSTS = frozenset({
+    "doi.org", "dx.doi.org", "data.crossref.org", "api.crossref.org",
+    "data.datacite.org", "api.datacite.org", "data.medra.org", "api.medra.org",
+    "data.jalc.jp", "api.japanlinkcenter.org", "data.chinadoi.cn", "www.ebi.ac.uk",
+    "api.openalex.org",
+})
+#: how much of a body is read at a time (the per-request deadline is checked between reads)
+CHUNK = 64 * 1024
 
 
 # =========================================================================== configuration
@@ -73,6 +93,12 @@ class Config:
     cache_dir: Path | None = None
     refresh: bool = False
     workers: int = MAX_WORKERS
+    #: seconds one request may take in all (every attempt, wait and read)
+    deadline: float = 120.0
+    #: seconds every request of one run (one client) may take together
+    run_deadline: float = 1800.0
+    #: retries (after a first attempt) the whole run may make
+    retry_budget: int = 50
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Config:
@@ -90,6 +116,10 @@ class Config:
             cfg.backoff = float(env["TOULMIN_HTTP_BACKOFF"])
         if env.get("TOULMIN_HTTP_RETRIES"):
             cfg.retries = int(env["TOULMIN_HTTP_RETRIES"])
+        if env.get("TOULMIN_HTTP_DEADLINE"):
+            cfg.deadline = float(env["TOULMIN_HTTP_DEADLINE"])
+        if env.get("TOULMIN_HTTP_RUN_DEADLINE"):
+            cfg.run_deadline = float(env["TOULMIN_HTTP_RUN_DEADLINE"])
         for k, v in overrides.items():
             if v is not None:
                 setattr(cfg, k, v)
@@ -98,6 +128,24 @@ class Config:
         cfg.europepmc_url = cfg.europepmc_url.rstrip("/")
         cfg.openalex_url = cfg.openalex_url.rstrip("/")
         return cfg
+
+    def redirect_allowed(self, url: str) -> bool:
+        """Whether a redirect to ``url`` may be followed: http(s) to a configured
+        registry's host and port, or https to a DOI agency's host (``REDIRECT_HOSTS``)."""
+        try:
+            to = urllib.parse.urlsplit(url)
+            port = to.port
+        except ValueError:
+            return False
+        if to.scheme not in ("http", "https") or not to.hostname:
+            return False
+        for base in (self.doi_url, self.crossref_url, self.europepmc_url, self.openalex_url):
+            b = urllib.parse.urlsplit(base)
+            if (b.hostname or "").lower() == to.hostname.lower() and \
+                    _port(b) == (port or (443 if to.scheme == "https" else 80)):
+                return True
+        return to.scheme == "https" and port in (None, 443) and \
+            to.hostname.lower() in REDIRECT_HOSTS
 
     @property
     def user_agent(self) -> str:
@@ -127,6 +175,8 @@ class Response:
     def json(self):
         try:
             return json.loads(self.body.decode("utf-8-sig"))
+        except RecursionError:
+            raise FetchError(f"malformed JSON from {self.url}: nested too deeply") from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise FetchError(f"malformed JSON from {self.url}: {exc}") from None
 
@@ -146,6 +196,9 @@ class Client:
         #: None before the probe; "" when a registry answered; else why none did
         self._offline: str | None = None
         self._probe_lock = threading.Lock()
+        self._run_ends = time.monotonic() + config.run_deadline
+        self._retries_left = config.retry_budget
+        self._opener = urllib.request.build_opener(_Redirects(config))
 
     # -- offline ----------------------------------------------------------------------------
 
@@ -208,18 +261,22 @@ class Client:
         return data
 
     def get(self, url: str, accept: str = JSON_ACCEPT) -> Response:
-        """GET ``url`` (following redirects); 200/404/410 are answers, the rest retried."""
+        """GET ``url`` (following allowed redirects); 200/404/410 are answers, the rest
+        retried within the request's deadline and the run's retry budget."""
         cache = self._cache_file(url, accept)
         hit = self._cache_read(cache)
         if hit is not None:
             return hit
         self.probe()
         cfg = self.config
+        ends = min(time.monotonic() + cfg.deadline, self._run_ends)
         last = "no attempt"
         for attempt in range(cfg.retries + 1):
+            if time.monotonic() >= ends:
+                raise FetchError(f"{url}: {self._late(ends)} ({last})")
             delay = min(cfg.backoff * (2 ** attempt), cfg.max_backoff)
             try:
-                resp = self._once(url, accept)
+                resp = self._once(url, accept, ends)
             except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts too
                 reason = getattr(exc, "reason", exc)
                 last = f"{type(reason).__name__}: {reason}"
@@ -235,33 +292,95 @@ class Client:
                 else:
                     raise FetchError(f"{url}: HTTP {resp.status}")
             if attempt < cfg.retries:
+                with self._lock:
+                    if self._retries_left <= 0:
+                        raise FetchError(f"{url}: {last}; the run's retry budget "
+                                         f"({cfg.retry_budget}) is spent")
+                    self._retries_left -= 1
+                if time.monotonic() + delay >= ends:
+                    raise FetchError(f"{url}: {last}; {self._late(ends)}")
                 self.sleep(delay)
         raise FetchError(f"{url}: {last} after {cfg.retries + 1} attempts")
 
-    def _once(self, url: str, accept: str) -> Response:
+    def _late(self, ends: float) -> str:
+        if ends >= self._run_ends:
+            return f"the run's deadline ({self.config.run_deadline:g} s) has passed"
+        return f"no answer within the request's deadline ({self.config.deadline:g} s)"
+
+    def _once(self, url: str, accept: str, ends: float) -> Response:
         req = urllib.request.Request(url, headers={
             "Accept": accept,
             "User-Agent": self.config.user_agent,
         })
         with self._lock:
             self.requests += 1
+        timeout = max(0.01, min(self.config.timeout, ends - time.monotonic()))
         try:
-            with urllib.request.urlopen(req, timeout=self.config.timeout) as r:
-                body = r.read(MAX_BODY_BYTES + 1)
-                if len(body) > MAX_BODY_BYTES:
-                    raise FetchError(f"{url}: response larger than {MAX_BODY_BYTES} bytes")
+            with self._opener.open(req, timeout=timeout) as r:
+                body = _read_bounded(r, url, ends)
                 return Response(r.status, body, r.geturl(),
                                 r.headers.get("Content-Type", ""))
         except urllib.error.HTTPError as exc:
             try:
-                body = exc.read(MAX_BODY_BYTES)
-            except (OSError, ValueError):
+                body = _read_bounded(exc, url, ends) if exc.fp is not None else b""
+            except (OSError, ValueError, FetchError, http.client.HTTPException):
                 body = b""
             headers = exc.headers
             retry_after = retry_after_seconds(headers.get("Retry-After"),
                                               headers.get("Date")) if headers else None
             return Response(exc.code, body, exc.geturl() or url,
                             headers.get("Content-Type", "") if headers else "", retry_after)
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only where ``Config.redirect_allowed`` says (urllib alone follows
+    any host, and ftp:// too)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if not self.config.redirect_allowed(target):
+            raise FetchError(f"{req.full_url}: redirected to {_shorten(target)}, "
+                             f"which is not a registry; not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _read_bounded(r, url: str, ends: float) -> bytes:
+    """The body of ``r``: refused when ``Content-Length`` (before reading) or the bytes
+    read pass ``MAX_BODY_BYTES``, or when reading passes the deadline ``ends``."""
+    limit = MAX_BODY_BYTES
+    length = r.headers.get("Content-Length") if r.headers else None
+    if length and length.strip().isdigit() and int(length) > limit:
+        raise FetchError(f"{url}: response larger than {limit} bytes "
+                         f"(Content-Length {int(length)})")
+    chunks: list[bytes] = []
+    size = 0
+    read = getattr(r, "read1", None) or r.read
+    while True:
+        if time.monotonic() >= ends:
+            raise FetchError(f"{url}: the answer did not arrive within the request's "
+                             f"deadline")
+        chunk = read(CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(f"{url}: response larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _port(url: urllib.parse.SplitResult) -> int | None:
+    try:
+        return url.port or (443 if url.scheme == "https" else 80)
+    except ValueError:
+        return None
+
+
+def _shorten(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "..."
 
 
 def reachability(config: Config) -> str:
@@ -303,14 +422,17 @@ def reachability(config: Config) -> str:
 
 
 def _parses(resp: Response, accept: str) -> bool:
-    """Whether an answer may be cached: a 200 to a JSON request must be JSON."""
+    """Whether an answer may be cached: a 200 to a JSON request must be JSON of the shape
+    every registry answers with (an object, or CSL-JSON's list of objects)."""
     if resp.status != 200 or "json" not in accept:
         return True
     try:
-        json.loads(resp.body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(resp.body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return False
-    return True
+    if isinstance(data, list):
+        return bool(data) and all(isinstance(d, dict) for d in data)
+    return isinstance(data, dict)
 
 
 def retry_after_seconds(value: str | None, date: str | None = None,

@@ -70,18 +70,27 @@ def _date_year(value) -> str:
     return ""
 
 
+def _text(value) -> str:
+    """A scalar field as text (a number is written as such); anything else empty."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return str(value) if isinstance(value, int | float) else ""
+
+
 def _people(value) -> list[dict]:
     out = []
     for p in value if isinstance(value, list) else []:
         if not isinstance(p, dict):
             continue
-        fam = (p.get("family") or "").strip()
+        fam = _text(p.get("family"))
         if fam:
-            out.append({"family": fam, "given": (p.get("given") or "").strip(),
-                        "particle": (p.get("non-dropping-particle") or "").strip(),
-                        "suffix": (p.get("suffix") or "").strip()})
-        elif p.get("literal") or p.get("name"):
-            out.append({"literal": (p.get("literal") or p.get("name")).strip()})
+            out.append({"family": fam, "given": _text(p.get("given")),
+                        "particle": _text(p.get("non-dropping-particle")),
+                        "suffix": _text(p.get("suffix"))})
+        elif _text(p.get("literal")) or _text(p.get("name")):
+            out.append({"literal": _text(p.get("literal")) or _text(p.get("name"))})
     return out
 
 
@@ -100,8 +109,8 @@ def parse_metadata(record: dict) -> Metadata:
             years.append(y)
     isbn = record.get("ISBN")
     return Metadata(
-        doi=normalise_doi(str(record.get("DOI") or "")),
-        type=str(record.get("type") or ""),
+        doi=normalise_doi(_text(record.get("DOI"))),
+        type=_text(record.get("type")),
         title=_first(record.get("title")),
         subtitle=_first(record.get("subtitle")),
         container=_first(record.get("container-title")),
@@ -112,9 +121,9 @@ def parse_metadata(record: dict) -> Metadata:
         editors=_people(record.get("editor")),
         years=years,
         publisher=_first(record.get("publisher")),
-        volume=str(record.get("volume") or ""),
-        issue=str(record.get("issue") or ""),
-        page=str(record.get("page") or record.get("article-number") or ""),
+        volume=_text(record.get("volume")),
+        issue=_text(record.get("issue")),
+        page=_text(record.get("page")) or _text(record.get("article-number")),
         isbn=_first(isbn) if isbn else "",
         raw=record,
     )
