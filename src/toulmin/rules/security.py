@@ -18,4 +18,39 @@ FAMILY = Family("SEC", "security", "Security",
          "data/, scripts/ and sources/ such a file is neither read nor published.",
          "charts/env.json -> /proc/self/environ", "charts/env.json (a file in the project)",
          "replace the link by the file itself, or remove it"),
+    # -- SEC002 onwards: active content (checks.security) -------------------------------
+    Rule("SEC002", ERROR, "markup in a front matter field the theme prints",
+         "The theme prints a page's title, description, subtitle, tags and categories in its "
+         "header, its `<meta name=\"description\">`, its tag and category pages and the feeds "
+         "without escaping them: markup there runs in every reader's browser.",
+         "title: \"Waiting times <script>track()</script>\"",
+         "title: \"Waiting times\"",
+         "write the field as plain text: no tags, no `javascript:`"),
+    Rule("SEC003", ERROR, "a script element in a post",
+         "A `<script>` (or an SVG `<script>`) in a contribution runs in every reader's browser; "
+         "the site needs none.",
+         "<script src=\"https://example.com/x.js\"></script>", "(nothing: remove it)",
+         "remove the script; a chart comes from a chart definition, not a script in the page"),
+    Rule("SEC004", ERROR, "an event handler attribute (on...=) in a post's HTML",
+         "An `onclick=`, `onerror=` or any `on*=` attribute is a script: it runs in the "
+         "reader's browser.",
+         "<img src=\"x.png\" onerror=\"alert(1)\">", "<img src=\"x.png\" alt=\"...\">",
+         "remove the attribute"),
+    Rule("SEC005", ERROR, "a `javascript:` (or `vbscript:`, `data:` page) link",
+         "A link whose address is `javascript:...` runs code when a reader follows it; a "
+         "`data:text/html` address opens a page the site does not control.",
+         "[the data](javascript:alert(1))", "[the data](https://digital.nhs.uk/...)",
+         "link to an http(s) address or a page of the site"),
+    Rule("SEC006", ERROR, "an iframe, embed or object from another host",
+         "An `<iframe>`, `<embed>`, `<object>` or `<frame>` loads a page or plugin from a host "
+         "the site does not control (and tells it who reads what); `srcdoc` holds a whole page.",
+         "<iframe src=\"https://tracker.example/widget\"></iframe>",
+         "[the widget](https://tracker.example/widget)",
+         "link to the content instead of embedding it"),
+    Rule("SEC007", ERROR, "an element that changes how the page behaves",
+         "`<base>` redirects every relative link, `<meta http-equiv>` can send the reader "
+         "elsewhere, `<form>` posts what a reader types to any host, `<link>` and `<style>` "
+         "load or restyle the page: none belongs in a post.",
+         "<meta http-equiv=\"refresh\" content=\"0;url=https://example.com\">",
+         "(nothing: remove it)", "remove the element"),
 ))

@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from toulmin import settings as schema
-from toulmin.adapters.mkdocs import preview, standins
+from toulmin.adapters.mkdocs import escaping, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
@@ -82,6 +82,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.page_findings = {}
         self._held = {}
         self._ref_lists = {}
+        self.printed = frozenset()
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -92,6 +93,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if settings.stopwords and not (self.root / settings.stopwords).is_file():
             raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
         self.project = Project.load(self.root, settings)
+        # front matter values the theme would print as markup, escaped whatever SEC002 says
+        self.printed = escaping.printed_values(d.text for d in self.project.documents)
         if self.serving:  # a chart whose script or data changed is drawn again
             self.chart_overlay = posixpath.join(settings.cache_dir, "preview-charts")
             preview.rebuild_stale_charts(self.project, self.chart_overlay)
@@ -222,7 +225,17 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                 self.extension.urls[doc.path] = site_path(f.url)
         return nav
 
+    # Before the tags plugin renders its listings (priority 100) with the theme's templates.
+    @event_priority(110)
+    def on_env(self, env, *, config, files):
+        if self.printed and not getattr(env.finalize, "toulmin_escaping", False):
+            env.finalize = escaping.finalize(self.printed, env.finalize)
+            env.finalize.toulmin_escaping = True
+        return env
+
     def on_page_markdown(self, markdown, *, page, config, files):
+        if self.printed and _blog_view(page):
+            markdown = escaping.escape_markdown(markdown, self.printed)
         if self.extension is not None:
             self.extension.page_url = site_path(page.file.url)
             # the document whose evidence its citations' hovers show
@@ -264,6 +277,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             from toulmin.adapters.mkdocs.citethis import PostOutputs
 
             self.post_outputs = PostOutputs(self.project, self.post_files)
+            # the RSS plugin escapes every value of its feeds (adapters.mkdocs.rssfeed)
+            rssfeed.use_escaping_template(config, self.root / self.settings.cache_dir)
 
     # While the search plugin indexes a page (priority 0) it stands in with its reference
     # list as text only and its citation links as comments: the same index from far fewer
@@ -304,13 +319,32 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self._unfreeze()
 
     # Keep this build's renderings for the next one.
-    def on_post_build(self, *, config):
+    def _post_build(self, *, config):
         self._unfreeze()
         if self.extension is not None:
             self.extension.save_render_cache()
         # Each post's references as BibTeX, and feed_atom.xml.
         if getattr(self, "post_outputs", None) is not None:
             self.post_outputs.post_build(config)
+
+    # Every feed (the RSS plugin's, written at priority 0, and the Atom feed) is read back
+    # with an XML parser: a feed readers cannot parse fails the build.
+    @event_priority(-100)
+    def _check_feeds(self, *, config):
+        if self.project is None:
+            return
+        from toulmin.render import feeds
+
+        site = Path(config.site_dir)
+        escaping.escape_search_index(site / "search" / "search_index.json", self.printed)
+        for name in (*rssfeed.feed_names(config), feeds.ATOM_NAME):
+            if (site / name).is_file():
+                try:
+                    feeds.check_feed(site / name)
+                except feeds.FeedError as exc:
+                    raise PluginError(f"toulmin: {exc}") from None
+
+    on_post_build = CombinedEvent(_post_build, _check_feeds)
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
@@ -355,6 +389,13 @@ _JS = ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
 #: published beside the scripts, as their BSD licences ask of a redistribution
 _NOTICES = ("vendor/vega/LICENSE-vega", "vendor/vega/LICENSE-vega-lite",
             "vendor/vega/LICENSE-vega-embed")
+
+
+def _blog_view(page) -> bool:
+    """True for a page the blog plugin generates (category, author, archive views), whose
+    Markdown prints front matter values."""
+    cls = type(page)
+    return cls.__module__.startswith("material.plugins.blog") and cls.__name__ != "Post"
 
 
 def _link_assets(config) -> None:
