@@ -45,6 +45,7 @@ CHECK_MODULES: dict[str, tuple[str, ...]] = {
     "toulmin.checks.citations": (DOCUMENT,),
     "toulmin.checks.lock": (SITE,),
     "toulmin.checks.sources": (SITE, DOCUMENT),
+    "toulmin.checks.documents": (DOCUMENT,),
 }
 
 
