@@ -29,6 +29,7 @@ from toulmin.bibliography.sources import Evidence, Sources, load_sources
 from toulmin.findings import ERROR, Finding, sort_findings
 from toulmin.paths import escapes
 from toulmin.settings import Settings
+from toulmin.textfile import decode_text
 
 CHECK_CACHE_FORMAT = 4  # 4: evidence kept with each document's findings
 
@@ -50,6 +51,9 @@ class Document:
     scan: tuple | None = None
     #: what the source check found in the cited works' stored text, filled by the check
     evidence: list[Evidence] = field(default_factory=list)
+    #: what reading the bytes found (DOC001 not UTF-8, DOC002 a NUL byte), reported by
+    #: the document check of ``checks.documents``
+    read_findings: list[Finding] = field(default_factory=list)
 
 
 def _read_doc(root: Path, path: Path) -> Document | None:
@@ -59,11 +63,12 @@ def _read_doc(root: Path, path: Path) -> Document | None:
         data = path.read_bytes()
     except OSError:
         return None
-    text = data.decode("utf-8", errors="replace")
     rel = os.path.relpath(path, root).replace(os.sep, "/")
     if rel.startswith("../"):
         rel = path.as_posix()
-    return Document(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest())
+    text, problems = decode_text(data, rel)
+    return Document(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest(),
+                    read_findings=problems)
 
 
 class Project:

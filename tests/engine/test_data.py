@@ -327,8 +327,10 @@ def test_garbage_csv_and_missing_descriptor_give_findings(site_data):
     (site_data / NT / "branches.csv").write_bytes(b"\xff\xfe\x00garbage\x00\n")
     (site_data / NT / "monthly.csv").write_bytes(b"")
     findings = data.validate(site_data)
-    assert [(f.code, f.path, f.line) for f in findings] == [
-        ("DATA001", f"{NT}/branches.csv", 1), ("DATA001", f"{NT}/monthly.csv", 1)]
+    # bytes that are not UTF-8 and a NUL: DOC001 and DOC002 at their column (issue 15)
+    assert [(f.code, f.path, f.line, f.column) for f in findings] == [
+        ("DOC001", f"{NT}/branches.csv", 1, 1), ("DOC002", f"{NT}/branches.csv", 1, 3),
+        ("DATA001", f"{NT}/monthly.csv", 1, 1)]
     f = _one(data.validate(site_data, "data/nope.yaml"), "DATA004")
     assert f.path == "data/nope.yaml"
 

@@ -28,6 +28,18 @@ MONTHS = {
     m: m.capitalize()
     for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 }
+#: the entry types BibTeX and biblatex define (and the aliases biblatex accepts): any other
+#: type is a typo (``@articel``) that would skip the required-field check (BIB009)
+KNOWN_TYPES = frozenset((
+    "article", "book", "booklet", "bookinbook", "collection", "commentary", "conference",
+    "data", "dataset", "electronic", "image", "artwork", "audio", "music", "movie", "video",
+    "performance", "letter", "letters", "inbook", "incollection", "inproceedings",
+    "inreference", "jurisdiction", "legal", "legislation", "manual", "mastersthesis", "misc",
+    "mvbook", "mvcollection", "mvproceedings", "mvreference", "newsarticle", "online",
+    "patent", "periodical", "phdthesis", "proceedings", "reference", "report", "review",
+    "set", "software", "standard", "suppbook", "suppcollection", "suppperiodical",
+    "techreport", "thesis", "unpublished", "www", "xdata",
+))  # fmt: skip
 _MONTH_NAMES = dict(
     zip(
         MONTHS,
@@ -54,7 +66,12 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
     for block in lib.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.String):
-            strings[block.key.lower()] = _resolve_value(str(block.value), strings)
+            value = str(block.value)
+            if not _closed(value):
+                findings.append(_unclosed_string(path, line, block.key))
+                continue
+            strings[block.key.lower()] = _resolve_value(
+                value, strings, _undefined_macro(findings, path, line, f"@string {block.key}"))
         elif isinstance(block, model.DuplicateBlockKeyBlock):
             key = block.key
             first = seen_keys.get(key)
@@ -64,10 +81,19 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
                                    "rename one of the entries or delete the copy")
             )
         elif isinstance(block, model.ParsingFailedBlock):
-            findings.append(_failed_block_finding(path, block, line))
+            head = re.match(r"\s*@\s*string\s*[{(]\s*([^=\s]*)", getattr(block, "raw", "") or "",
+                            re.IGNORECASE)
+            findings.append(_unclosed_string(path, line, head.group(1)) if head
+                            else _failed_block_finding(path, block, line))
         elif isinstance(block, model.Entry):
             seen_keys.setdefault(block.key, line)
             raw_entries.append((block, line))
+            etype = block.entry_type.lower()
+            if etype not in KNOWN_TYPES:
+                findings.append(RULES["BIB009"].at(
+                    path, line, 1,
+                    f"entry '{_short(block.key)}' has the unknown type @{_short(etype)}",
+                    "use a BibTeX or biblatex type (`@article`, `@book`, `@misc`...)"))
     # Case-only duplicates: BibTeX treats keys case-insensitively.
     lower: dict[str, str] = {}
     for block, line in raw_entries:
@@ -88,14 +114,17 @@ def parse_string(text: str, path: str = "references.bib") -> Bibliography:
         lines: dict[str, int] = {}
         for f in block.fields:
             name = f.key.strip().lower()
-            values[name] = _resolve_value(str(f.value), strings)
             lines[name] = (f.start_line or 0) + 1 if f.start_line is not None else line
+            values[name] = _resolve_value(
+                str(f.value), strings,
+                _undefined_macro(findings, path, lines[name], f"field '{name}' of '{block.key}'"))
         resolved[block.key] = (block.entry_type.lower(), values, lines, line)
 
     # Second pass: crossref inheritance (BibTeX's same-name rule and biblatex's
     # title -> booktitle mapping for parts of books and proceedings).
     inherited: dict[str, dict[str, str]] = {}
     by_lower = {k.lower(): k for k in resolved}
+    findings.extend(_crossref_cycles(path, resolved, by_lower))
     for key, (_etype, values, _lines, line) in resolved.items():
         values = dict(values)
         parent_key = values.get("crossref", "").strip()
@@ -149,8 +178,75 @@ def _failed_block_finding(path: str, block, line: int) -> Finding:
                               "check the braces, quotes and commas of this entry")
 
 
-def _resolve_value(value: str, strings: Mapping[str, str]) -> str:
-    """Resolve ``macro # "text" # {text} # 12`` into one raw LaTeX string."""
+def _closed(value: str) -> bool:
+    """Whether a raw value's braces balance and its quotes close (bibtexparser accepts
+    ``@string{x = "Bar}``, taking ``"Bar`` as the value)."""
+    depth, quoted, escaped = 0, False, False
+    for ch in value:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+    return depth == 0 and not quoted
+
+
+def _unclosed_string(path: str, line: int, name: str) -> Finding:
+    what = f"@string '{_short(name)}'" if name else "@string"
+    return RULES["BIB010"].at(path, line, 1, f"{what} never closes: the macro is not defined",
+                              "close its braces or quotes: @string{name = {Text}}")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """``text`` on one line and at most ``limit`` characters, for a message."""
+    text = _WS.sub(" ", text).strip()
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _undefined_macro(findings: list[Finding], path: str, line: int, where: str):
+    """A callback for ``_resolve_value``: a BIB011 finding for each undefined macro."""
+    where = _short(where, 80)
+
+    def report(name: str) -> None:
+        findings.append(RULES["BIB011"].at(
+            path, line, 1, f"{where} uses '{_short(name)}', which no @string defines",
+            "brace the text ({text}), or define the macro with @string before it"))
+    return report
+
+
+def _crossref_cycles(path: str, resolved: dict, by_lower: dict[str, str]) -> list[Finding]:
+    """A BIB012 finding at each entry whose crossref chain comes back to itself."""
+    def parent(key: str) -> str | None:
+        ref = resolved[key][1].get("crossref", "").strip()
+        if not ref:
+            return None
+        return ref if ref in resolved else by_lower.get(ref.lower())
+
+    out = []
+    for key, (_t, _v, lines, line) in resolved.items():
+        seen, cur = [key], parent(key)
+        while cur is not None and cur not in seen:
+            seen.append(cur)
+            cur = parent(cur)
+        if cur == key:
+            chain = _short(" -> ".join([*seen, key]), 120)
+            out.append(RULES["BIB012"].at(
+                path, lines.get("crossref", line), 1, f"crossref cycle: {chain}",
+                "a crossref names the parent work (the book, the proceedings); remove the "
+                "field from the parent"))
+    return out
+
+
+def _resolve_value(value: str, strings: Mapping[str, str], undefined=None) -> str:
+    """Resolve ``macro # "text" # {text} # 12`` into one raw LaTeX string; ``undefined``
+    is called with each macro name no ``@string`` (nor a month) defines."""
     value = value.strip()
     if not value:
         return ""
@@ -164,8 +260,12 @@ def _resolve_value(value: str, strings: Mapping[str, str]) -> str:
             out.append(part[1:-1])
         elif part.isdigit():
             out.append(part)
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
         else:
-            out.append(strings.get(part.lower(), part))
+            if undefined is not None:
+                undefined(part)
+            out.append(part)
     return "".join(out)
 
 

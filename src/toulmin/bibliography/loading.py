@@ -16,9 +16,12 @@ from toulmin import cache
 from toulmin.bibliography import bibtex
 from toulmin.bibliography.model import Bibliography
 from toulmin.rules import RULES
+from toulmin.textfile import decode_text
 
 
 def _read_text(path: Path) -> tuple[str, bytes]:
+    """The file's text (UTF-8, else read as Windows-1252 so the entries still load: the
+    encoding is reported by ``decode_text``'s DOC001) and its bytes."""
     data = path.read_bytes()
     for enc in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -52,6 +55,7 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
         if cached is not None:
             return cached
     bib = bibtex.parse_string(text, shown)
+    bib.findings[:0] = decode_text(data, shown)[1]  # not UTF-8, a NUL byte
     bib.digest = hashlib.sha256(data).hexdigest()[:32]
     if cache_file is not None:
         _write_cache(cache_file, bib)

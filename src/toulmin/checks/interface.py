@@ -47,6 +47,7 @@ CHECK_MODULES: dict[str, tuple[str, ...]] = {
     "toulmin.checks.sources": (SITE, DOCUMENT),
     "toulmin.checks.paths": (SITE,),
     "toulmin.checks.security": (DOCUMENT,),
+    "toulmin.checks.documents": (DOCUMENT,),
 }
 
 

@@ -134,14 +134,24 @@ def main(argv: list[str] | None = None) -> int:
 
             return explain.run(args.code, markdown=args.markdown)
     except SettingsError as exc:  # mkdocs.yml: an unknown option or a wrong type
-        print(exc.finding.format(), file=sys.stderr)
-        return 2
+        return _fatal(exc.finding, args)
     except KeyboardInterrupt:
         print("toulmin: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1
     return 2
+
+
+def _fatal(finding, args: argparse.Namespace, code: int = 2) -> int:
+    """Stop on ``finding``: its line on stderr and, under ``--format json``, the same
+    finding as a JSON list on stdout (a CI step parsing stdout gets valid JSON)."""
+    from toulmin.findings import to_json
+
+    print(finding.format(), file=sys.stderr)
+    if getattr(args, "format", None) == "json":
+        print(to_json([finding]))
+    return code
 
 
 def _site_root(path: Path) -> tuple[Path, list[Path] | None]:
@@ -169,12 +179,50 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_settings(root: Path, args: argparse.Namespace):
-    """The site's settings (mkdocs.yml), with ``check``'s command-line options over them."""
+    """The site's settings (mkdocs.yml), with ``check``'s command-line options over them.
+
+    A mkdocs.yml that exists but cannot be read as YAML stops the check (SettingsError):
+    ``read_mkdocs`` would fall back to the defaults, and a CI check would pass having
+    checked the wrong folders."""
+    problem = _mkdocs_problem(root)
+    if problem is not None:
+        raise SettingsError(problem)
     settings = read_mkdocs(root)
     for name in ("bibliography", "posts_dir", "docs_dir"):
         if getattr(args, name, None):
             setattr(settings, name, getattr(args, name))
     return settings
+
+
+def _mkdocs_problem(root: Path):
+    """A finding when ``root/mkdocs.yml`` exists but is not readable UTF-8 YAML (MkDocs'
+    own tags, ``!ENV``, are only composed, never constructed, so they pass)."""
+    import yaml
+
+    from toulmin.textfile import decode_text
+
+    path = root / "mkdocs.yml"
+    if not path.exists():
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return RULES["DOC004"].at("mkdocs.yml", 1, 1, f"mkdocs.yml cannot be read: "
+                                  f"{exc.strerror}", "make mkdocs.yml a readable file")
+    text, problems = decode_text(data, "mkdocs.yml")
+    if problems:
+        return problems[0]
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return RULES["DOC004"].at("mkdocs.yml", line, col, "mkdocs.yml is not valid YAML: "
+                                  f"{exc.problem or exc.context}", "correct the YAML syntax")
+    except (yaml.YAMLError, RecursionError) as exc:
+        return RULES["DOC004"].at("mkdocs.yml", 1, 1, "mkdocs.yml is not valid YAML: "
+                                  f"{type(exc).__name__}", "correct the YAML syntax")
+    return None
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -234,25 +282,21 @@ def _check_once(args: argparse.Namespace) -> int:
 
     target = Path(args.path)
     if not target.exists():
-        print(RULES["CLI001"].at(args.path, 1, 1, "no such file or folder").format(),
-              file=sys.stderr)
-        return 2
+        return _fatal(RULES["CLI001"].at(args.path, 1, 1, "no such file or folder"), args)
     root, only = _site_root(target)
     try:
         settings = _check_settings(root, args)
     except SettingsError as exc:  # under --watch, keep watching until mkdocs.yml is fixed
-        print(exc.finding.format(), file=sys.stderr)
-        return 2
+        return _fatal(exc.finding, args)
     if not (root / settings.bibliography).exists():
-        print(RULES["BIB000"].at(settings.bibliography, 1, 1,
-                                 f"reference base not found in {root}").format(),
-              file=sys.stderr)
-        return 2
+        return _fatal(RULES["BIB000"].at(settings.bibliography, 1, 1,
+                                         f"reference base not found in {root}"), args)
+    if not (root / settings.bibliography).is_file():
+        return _fatal(RULES["BIB000"].at(settings.bibliography, 1, 1,
+                                         "the reference base is a folder, not a file"), args)
     if settings.stopwords and not (root / settings.stopwords).is_file():
-        print(RULES["CLI003"].at(settings.stopwords, 1, 1,
-                                 f"stopwords file not found in {root}").format(),
-              file=sys.stderr)
-        return 2
+        return _fatal(RULES["CLI003"].at(settings.stopwords, 1, 1,
+                                         f"stopwords file not found in {root}"), args)
     project = Project.load(root, settings)
     findings = project.check()
     shown: set[str] = set()

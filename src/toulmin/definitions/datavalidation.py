@@ -41,6 +41,7 @@ from toulmin.definitions.datapackage import (
 )
 from toulmin.findings import Finding, relpath, sort_findings
 from toulmin.rules import RULES
+from toulmin.textfile import decode_text
 
 CACHE_DIR = ".cache/toulmin"
 CACHE_FORMAT = 1
@@ -297,7 +298,15 @@ def _check_resource(frictionless, res: Resource, base: Path, root: Path) -> list
 
 
 def _check_header(res: Resource, csv_rel: str) -> tuple[list[Finding], list[str] | None]:
-    """DATA001 for a header that differs from the schema's fields: one per difference."""
+    """DATA001 for a header that differs from the schema's fields: one per difference;
+    for a UTF-8 file, DOC001/DOC002 at the first byte that is not UTF-8 text or is NUL."""
+    if csv_encoding(res.encoding) == "utf-8-sig":
+        try:
+            problems = decode_text(res.abs_path.read_bytes(), csv_rel)[1]
+        except OSError:
+            problems = []  # reported below
+        if problems:
+            return problems, None
     try:
         with res.abs_path.open(encoding=csv_encoding(res.encoding), newline="") as fh:
             header = next(csv.reader(fh), None)

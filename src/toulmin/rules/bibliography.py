@@ -1,4 +1,4 @@
-"""Rules BIB000-BIB008: the reference base (the loader's parse rules and the entry rules)."""
+"""Rules BIB000-BIB012: the reference base (the loader's parse rules and the entry rules)."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -51,4 +51,26 @@ FAMILY = Family("BIB", "reference base", "The reference base", "", (
          "The entry inherits nothing from a missing parent, so its reference is incomplete.",
          "crossref = {missingparent}", "crossref = {smith2020handbook}",
          "add the parent entry or remove the field"),
+    Rule("BIB009", ERROR, "an entry of an unknown type",
+         "A type BibTeX and biblatex do not define (a typo) is rendered as a generic work, "
+         "and no required field is checked.",
+         "@articel{key, ...}", "@article{key, ...}",
+         "use a BibTeX or biblatex type (`@article`, `@book`, `@incollection`, `@misc`...)"),
+    Rule("BIB010", ERROR, "an `@string` that never closes",
+         "An unclosed macro definition swallows what follows it, and every field that uses "
+         "the macro prints its name instead of its text.",
+         "@string{jep = {Journal of Economic Perspectives}",
+         "@string{jep = {Journal of Economic Perspectives}}",
+         "close its braces or quotes"),
+    Rule("BIB011", ERROR, "a field given as a macro no `@string` defines",
+         "A bare word that is not a macro is printed as the word itself "
+         "(journal = jpe gives the journal \"jpe\").",
+         "journal = jpe", "journal = {Journal of Political Economy}",
+         "brace the text, or define the macro with `@string` before it"),
+    Rule("BIB012", ERROR, "a crossref cycle",
+         "Entries that inherit from each other have no parent work: their references "
+         "are made of each other's fields.",
+         "@incollection{a, crossref = {b}} @book{b, crossref = {a}}",
+         "@incollection{a, crossref = {b}} @book{b, ...}",
+         "remove the crossref field from the parent"),
 ))

@@ -406,3 +406,33 @@ def mask_citations(masked: str, citations: list[Citation]) -> str:
         pos = c.end
     parts.append(masked[pos:])
     return "".join(parts)
+
+
+# ------------------------------------------------------------------- what is no citation
+
+#: ``[@]``, ``[-@]``, ``[see @; ...]``: an ``@`` with no key, in a bracket
+_EMPTY_AT = re.compile(r"(?:\[[ \t]*|;[ \t]*)-?@(?=[ \t]*[\];])")
+#: ``[@key`` / ``[-@key``: the start of a bracketed citation
+_OPEN_AT = re.compile(r"\[[ \t]*-?@(?=[\w{])")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+
+
+def malformed_citations(masked: str, lines) -> list[tuple[str, int, int]]:
+    """``("empty", line, column)`` for each citation with no key (``[@]``) and
+    ``("unclosed", line, column)`` for each ``[@key`` whose bracket does not close before
+    the paragraph ends, in ``masked`` (the text with code masked). Linear time: the next
+    ``]`` and the next blank line are searched once for all the openings before them."""
+    out = [("empty", *lines.pos(m.start())) for m in _EMPTY_AT.finditer(masked)]
+    close = para = -1
+    for m in _OPEN_AT.finditer(masked):
+        pos = m.end()
+        if close < pos:
+            close = masked.find("]", pos)
+            close = len(masked) if close < 0 else close
+        if para < pos:
+            found = _PARAGRAPH_END.search(masked, pos)
+            para = found.start() if found else len(masked)
+        nxt = masked.find("[", pos, min(close, para))
+        if close > para or (nxt >= 0 and _OPEN_AT.match(masked, nxt)):
+            out.append(("unclosed", *lines.pos(m.start())))
+    return sorted(out, key=lambda t: (t[1], t[2]))

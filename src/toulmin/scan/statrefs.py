@@ -185,3 +185,12 @@ def parse_number(written: str, rounding: str = "") -> Written | None:
     return Written(value.scaleb(power), decimals - power, bool(m.group("unit")), relation, step,
                    m.group("cur") or "", text[:m.start("sign")] + (m.group("cur") or ""),
                    text[m.end("num"):], "," in m.group("num"), power)
+
+
+#: ``{stat=}``, ``{stat=""}``, ``{ stat = }``: a quoted statistic with no name
+_EMPTY_STAT = re.compile(r"\{[ \t]*stat[ \t]*=[ \t]*(?:\"\"|'')?(?=[ \t}])")
+
+
+def empty_stat_names(masked: str) -> list[int]:
+    """The offset of each ``{stat=}`` with no name in ``masked`` (the text, code masked)."""
+    return [m.start() for m in _EMPTY_STAT.finditer(masked)]

@@ -1,0 +1,40 @@
+"""Text files read as bytes: UTF-8 or a finding at the first byte that is not.
+
+Posts, pages, ``references.bib`` and the Data Package's CSV files are all read through
+``decode_text``, so a file saved in another encoding or carrying a NUL byte is one finding
+at its line and column (DOC001, DOC002), never garbled text published silently.
+"""
+
+from __future__ import annotations
+
+from toulmin.findings import Finding
+from toulmin.rules import RULES
+
+__all__ = ["decode_text"]
+
+
+def decode_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
+    """``data`` as text, and a finding at the first byte that is not UTF-8 (DOC001) and at
+    the first NUL byte (DOC002); undecodable bytes become U+FFFD, a NUL stays."""
+    problems: list[Finding] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        line, col = _byte_position(data, exc.start)
+        problems.append(RULES["DOC001"].at(
+            path, line, col, f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded",
+            "save the file as UTF-8"))
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, col = _byte_position(data, nul)
+        problems.append(RULES["DOC002"].at(path, line, col, "a NUL byte in the text",
+                                           "delete the byte"))
+    return text, problems
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of the byte at ``offset``."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
