@@ -5,7 +5,7 @@ runs in every reader's browser, and front matter is printed without escaping (ti
 description, tags...). This check reports, at its line and column:
 
 - SEC002: markup (a tag, a comment, a ``javascript:`` address) in a front matter field the
-  theme prints (``PRINTED_FIELDS``), found on the parsed YAML so the line is the value's;
+  theme prints (``scan.frontmatter``), found on the parsed YAML so the line is the value's;
 - SEC003: a ``<script>`` element; SEC004: an ``on*=`` event handler attribute;
 - SEC005: a ``javascript:``/``vbscript:`` address (or a ``data:`` one that is not an image)
   in a Markdown link, a reference definition or any attribute, after the decoding a browser
@@ -24,19 +24,12 @@ from __future__ import annotations
 import html
 import re
 
-import yaml
-
 from toulmin.checks.interface import DocumentContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
+from toulmin.scan.frontmatter import printed_front_matter
 from toulmin.scan.masking import Lines, mask_code
 
-#: the front matter fields Material (header, ``<title>``, ``<meta>``, tag and category
-#: pages) and the feeds print
-PRINTED_FIELDS = ("title", "description", "subtitle", "tags", "categories", "authors")
-
-_FRONT = re.compile(r"\ufeff?---[ \t\r]*\n(?P<body>.*?\n)(?:---|\.\.\.)[ \t\r]*(?:\n|\Z)",
-                    re.S)
 #: what makes a value markup: a tag or comment opening (``<b``, ``</``, ``<!``, ``<?``)
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
 #: an HTML start tag: its name, then its attributes up to the next ``<`` or ``>``
@@ -73,30 +66,6 @@ def active_url(raw: str) -> bool:
 
 def _is_markup(value: str) -> bool:
     return _MARKUP.search(value) is not None or active_url(value)
-
-
-def printed_front_matter(text: str):
-    """(field, value, line, column) for every string the theme prints from ``text``'s front
-    matter (``PRINTED_FIELDS``: a string, or a list's strings), 1-based; none when the front
-    matter is missing or not valid YAML (the documents check's)."""
-    m = _FRONT.match(text)
-    if m is None:
-        return
-    try:
-        root = yaml.compose(m["body"], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return
-    if not isinstance(root, yaml.MappingNode):
-        return
-    first = text.count("\n", 0, m.start("body")) + 1
-    for key, node in root.value:
-        field = key.value if isinstance(key, yaml.ScalarNode) else None
-        if field not in PRINTED_FIELDS:
-            continue
-        values = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        for v in values:
-            if isinstance(v, yaml.ScalarNode) and isinstance(v.value, str):
-                yield field, v.value, first + v.start_mark.line, v.start_mark.column + 1
 
 
 def front_matter_markup(path: str, text: str) -> list[Finding]:

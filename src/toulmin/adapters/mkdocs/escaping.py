@@ -29,7 +29,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from toulmin.checks.security import printed_front_matter
+from toulmin.scan.frontmatter import printed_front_matter
 
 _SPECIAL = frozenset("<>&\"'")
 
