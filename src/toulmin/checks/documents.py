@@ -13,7 +13,7 @@ import datetime as dt
 import re
 
 from toulmin.checks.interface import DOCUMENT, DocumentContext, check
-from toulmin.findings import Finding
+from toulmin.findings import ERROR, Finding
 from toulmin.rules import RULES
 from toulmin.scan.citations import malformed_citations
 from toulmin.scan.masking import Lines
@@ -111,7 +111,8 @@ def _post_rules(path: str, text: str, meta: dict, body_start: int, source: str
                                           "add `title:` to the front matter"))
     elif not isinstance(title, (str, int, float)):
         out.append(RULES["DOC006"].at(path, _key_line(source, "title"), 1,
-                                      "the title is not text", "write `title: Text`"))
+                                      "the title is not text", "write `title: Text`",
+                                      severity=ERROR))
     if "date" in meta and not _is_date(meta["date"]):
         out.append(RULES["DOC005"].at(path, _key_line(source, "date"), 1,
                                       f"not a date: {str(meta['date'])[:40]!r}",

@@ -1,7 +1,7 @@
 """Rules DOC001-DOC009: a document that cannot be read as written (its encoding, its front
 matter, a citation or a quoted statistic that is not one)."""
 
-from toulmin.findings import ERROR
+from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
 
 FAMILY = Family("DOC", "documents", "Documents",
@@ -34,10 +34,12 @@ FAMILY = Family("DOC", "documents", "Documents",
          "or misplaces the post.",
          "date: 2026-13-45", "date: 2026-01-15",
          "write the date as YYYY-MM-DD"),
-    Rule("DOC006", ERROR, "a post without a title",
+    Rule("DOC006", WARNING, "a post without a title",
          "A post with no title is listed and fed under its file name.",
          "--- / date: 2026-01-15 / ---", "--- / title: Loans / date: 2026-01-15 / ---",
-         "add `title:` to the front matter (or start the post with a `# Heading`)"),
+         "add `title:` to the front matter (or start the post with a `# Heading`)",
+         severity_note="an error when the title is not text (a list or a mapping), which "
+                       "the theme cannot print"),
     Rule("DOC007", ERROR, "an empty citation",
          "`[@]` names no work: it is printed as written and cites nothing.",
          "as shown [@].", "as shown [@clark2018transparency].",
