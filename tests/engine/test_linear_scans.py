@@ -54,3 +54,16 @@ def test_the_linear_image_scan_finds_what_the_pattern_finds():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         expected = [(m.start(), m.group("src")) for m in pattern.finditer(text)]
         assert chart_images(text, "charts") == expected, text
+
+
+def test_a_megabyte_of_years_written_twice_checks_in_seconds(minisite):
+    # CIT010 at the year written before a citation: its line and column were counted from
+    # the start of the text for every finding (quadratic on a long one-line post)
+    _post_with(minisite, "Wilson (1927) [-@wilson1927probable] says so. " * 22_000)
+    start = time.monotonic()
+    findings = Project.load(minisite).check()
+    elapsed = time.monotonic() - start
+    cit010 = [f for f in findings if f.code == "CIT010"]
+    assert len(cit010) == 22_000
+    assert max(f.column for f in cit010) == 46 * 21_999 + 8  # the last "(1927)"
+    assert elapsed < 10, elapsed

@@ -20,6 +20,7 @@ from toulmin.findings import WARNING, Finding
 from toulmin.rules import RULES
 from toulmin.scan.citations import locator_kind
 from toulmin.scan.document import Scan
+from toulmin.scan.masking import Lines
 from toulmin.scan.mentions import looks_like_surname
 from toulmin.scan.quotations import Quotation, names_a_place
 from toulmin.style import apa
@@ -224,6 +225,7 @@ def year_twice(path: str, s: Scan, bib: Bibliography, out: list[Finding]) -> Non
     """CIT010: a narrative citation whose year is also written by hand beside it, so the
     page shows it twice ("Clark (2018) [-@clark2018]" prints "Clark (2018) (2018)")."""
     masked = s.masked
+    lines = None
     for c in s.citations:
         first = c.items[0]
         if len(c.items) != 1 or not (first.suppress_author or c.narrative):
@@ -247,7 +249,11 @@ def year_twice(path: str, s: Scan, bib: Bibliography, out: list[Finding]) -> Non
             continue
         shown = f"{apa.author_short(ref, narrative=True)} "
         written = s.text[c.start:c.end]
-        line, col = (c.line, c.column) if at > c.start else _line_col(s.text, at)
+        if at > c.start:
+            line, col = c.line, c.column
+        else:  # the year before: its own line and column (one index of lines per document)
+            lines = lines or Lines(s.text)
+            line, col = lines.pos(at)
         out.append(RULES["CIT010"].at(
             path, line, col,
             f"the year is written twice: '{' '.join(year.split())}' by hand and again by "
@@ -256,6 +262,3 @@ def year_twice(path: str, s: Scan, bib: Bibliography, out: list[Finding]) -> Non
         ))
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
