@@ -71,6 +71,9 @@ class Settings:
                               "(their Markdown notes are not pages)")
     assets: bool = _option(True, "add toulmin's stylesheet and chart scripts to every page "
                            "(served from the site itself, under assets/toulmin/)")
+    content_security_policy: str = _option(
+        "default", "the Content-Security-Policy each page declares in a <meta> ('default': "
+        "nothing from another host; '': none; or a policy of your own)")
     references_title: str = _option("References", "heading of each page's reference list")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")

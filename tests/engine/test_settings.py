@@ -190,6 +190,7 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
         charts_dir: figures
         vendor_dir: lib
         assets: false
+        content_security_policy: "default-src 'self'"
         references_title: Works cited
         stopwords: words.txt
         rules: {CIT007: warning, STA005: "off"}

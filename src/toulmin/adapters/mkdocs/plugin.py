@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from toulmin import settings as schema
-from toulmin.adapters.mkdocs import escaping, preview, rssfeed, standins
+from toulmin.adapters.mkdocs import escaping, policy, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
@@ -314,6 +314,21 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if self._frozen:
             gc.unfreeze()
             self._frozen = False
+
+    # Every page, the theme's own (404.html) too, declares the Content-Security-Policy.
+    def on_post_page(self, output, *, page, config):
+        return policy.with_policy(output, self._policy())
+
+    def on_post_template(self, output_content, *, template_name, config):
+        if template_name.endswith(".html"):
+            return policy.with_policy(output_content, self._policy())
+        return output_content
+
+    def _policy(self) -> str:
+        settings = getattr(self, "settings", None)
+        if settings is None or not self.config.enabled:
+            return ""
+        return policy.resolve(settings.content_security_policy)
 
     def on_build_error(self, *, error):
         self._unfreeze()
