@@ -44,6 +44,7 @@ def test_init_writes_a_site_that_checks_clean_and_refuses_to_overwrite(tmp_path,
         assert rel in written and (site / rel).is_file(), rel
     assert not any(p.name.startswith("dot-") for p in site.rglob("*"))
     workflow = (site / ".github/workflows/site.yml").read_text()
+    assert "persist-credentials: false" in workflow and "pull_request_target" not in workflow
     assert workflow.index("pip install -r requirements.txt") < workflow.index(
         "run: toulmin check") < workflow.index("run: mkdocs build --strict")
     from toulmin import __version__

@@ -111,4 +111,10 @@ def test_workflow_is_valid():
     assert "hashFiles('pyproject.toml')" in cache["with"]["key"]
     deploy = wf["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # contributed scripts run in the build job: read-only token, none left in .git/config
+    assert wf["permissions"] == {"contents": "read"}
+    checkout = next(s for s in wf["jobs"]["build"]["steps"]
+                    if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert "pull_request_target" not in on
     assert "main" in deploy["if"]
