@@ -217,6 +217,46 @@ def pre_post_d_ngsh_book_phq9_2024_25(data):
     return effects.pre_post_d(r.mean_first_score, r.sd_first_score, r.mean_last_score)
 
 
+def _published_d(data, therapy, measure):
+    """The pre-post effect size as the annual report prints it (to 0.1)."""
+    value = _therapy(data, "england_outcomes_by_therapy", therapy, measure).effect_size_published
+    if value is None or value != value:
+        raise ValueError(f"no published effect size for {therapy} {measure}")
+    return float(value)
+
+
+@toulmin.statistic("nhstt.published_d_cbt_phq9_2024_25", sources=REPORTS, unit="", digits=1,
+                   title="Published pre-post effect size of CBT on the PHQ-9, England, 2024-25")
+def published_d_cbt_phq9_2024_25(data):
+    """The pre-post effect size for courses of CBT on the PHQ-9 as the annual report
+    publishes it, to one decimal place (the recomputed value has more digits than its
+    inputs, which are published to 0.1)."""
+    return _published_d(data, CBT, "PHQ-9")
+
+
+@toulmin.statistic("nhstt.published_d_cbt_gad7_2024_25", sources=REPORTS, unit="", digits=1,
+                   title="Published pre-post effect size of CBT on the GAD-7, England, 2024-25")
+def published_d_cbt_gad7_2024_25(data):
+    """As the PHQ-9 figure, on the GAD-7, as published."""
+    return _published_d(data, CBT, "GAD-7")
+
+
+@toulmin.statistic("nhstt.published_d_gsh_book_phq9_2024_25", sources=REPORTS, unit="",
+                   digits=1, title="Published pre-post effect size of guided self-help (book) "
+                   "on the PHQ-9, England, 2024-25")
+def published_d_gsh_book_phq9_2024_25(data):
+    """Guided self-help (book), PHQ-9, as published."""
+    return _published_d(data, GSH_BOOK, "PHQ-9")
+
+
+@toulmin.statistic("nhstt.published_d_ngsh_book_phq9_2024_25", sources=REPORTS, unit="",
+                   digits=1, title="Published pre-post effect size of non-guided self-help "
+                   "(book) on the PHQ-9, England, 2024-25")
+def published_d_ngsh_book_phq9_2024_25(data):
+    """Non-guided self-help (book), PHQ-9, as published."""
+    return _published_d(data, "Non-guided Self Help (Book)", "PHQ-9")
+
+
 @toulmin.statistic("nhstt.providers_2024_25", sources=REPORTS, unit="", digits=0,
                    title="Providers with a row in the 2024-25 annual report")
 def providers_2024_25(data):

@@ -115,6 +115,14 @@ def test_excerpts_hold_the_figures_the_posts_take_from_them():
     assert "for 98% of patients" in text("clark2018transparency")
     assert "in 230 patients" in text("beierl2021alliance")
     assert "sessions 1, 3, and 5" in text("beierl2021alliance")
+    # the programme-side evaluations the pre-post post quotes (abstracts, PubMed/PMC)
+    assert "55–56% of patients who had" in text("clark2009improving")
+    assert "10 month follow-up" in text("clark2009improving")
+    assert "N = 47 studies" in text("wakefield2021improving")
+    assert "(d = 0.87" in text("wakefield2021improving")
+    assert "anxiety (d = 0.88" in text("wakefield2021improving")
+    # CanTalk (HTA 23(19)): the trial the diagnosis post describes
+    assert "(N = 230; n = 115 in each arm)" in text("serfaty2019cantalkhta")
 
 
 def test_a_stored_text_is_an_abstract_or_excerpts_never_both(works):
