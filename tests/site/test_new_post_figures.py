@@ -47,3 +47,23 @@ def test_deterioration_count_2024_25_matches_the_post():
     count = int(annual.loc["2024-25", "reliably_deteriorated"])
     assert _written("2026-12-03-who-gets-worse.md", "deterioration.count_2024_25") == (
         f"{count:,}")
+
+
+def test_spread_of_board_recovery_rates_matches_the_post():
+    """The standard deviation of the integrated care boards' recovery rates (the UNKNOWN
+    row left out), 2022-23 and 2024-25, and the lowest and highest board in 2024-25."""
+    areas = pd.read_csv(DATA / "providers_annual.csv")
+    boards = areas[(areas.org_level == "ICB") & (areas.org_code != "UNKNOWN")]
+    rate = 100 * boards.recovered / (boards.finished_course - boards.not_at_caseness)
+    by_year = rate.groupby(boards.reporting_year)
+    post = "2026-12-04-does-it-matter-where-you-are-treated.md"
+    assert by_year.size().to_dict() == {"2022-23": 42, "2023-24": 42, "2024-25": 42}
+    assert _written(post, "areas.icb_sd_2022_23") == str(_round(by_year.std()["2022-23"], "0.1"))
+    assert _written(post, "areas.icb_sd_2024_25") == str(_round(by_year.std()["2024-25"], "0.1"))
+    assert _written(post, "areas.icb_lowest_2024_25") == (
+        f"{_round(by_year.min()['2024-25'], '0.1')}%")
+    assert _written(post, "areas.icb_highest_2024_25") == (
+        f"{_round(by_year.max()['2024-25'], '0.1')}%")
+    # each recomputed board rate is within rounding of the NHS's whole-number percentage
+    published = boards.recovery_rate_published_pct
+    assert ((rate - published).abs() <= 0.6).all()
