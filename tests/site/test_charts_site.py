@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-#: the charts defined in scripts/charts.py
+#: the charts defined in scripts/charts.py, and those of the December posts
+#: (scripts/deterioration.py, scripts/areas.py)
 CHARTS = ("pre_post_effect_by_therapy", "provider_funnel_plot", "recovery_by_denominator",
-          "referral_funnel")
+          "referral_funnel", "deterioration_by_therapy", "icb_recovery_by_year")
 
 
 def test_committed_charts_are_up_to_date(site, run_cli):

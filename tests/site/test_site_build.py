@@ -155,7 +155,8 @@ def test_every_post_has_cite_this_post_scholar_open_graph_and_canonical(built):
         meta = _meta(text)
         assert f'<link rel="canonical" href="{url}">' in text
         assert meta["citation_author"] == ["The editors"]
-        assert re.fullmatch(r"2026/11/\d\d", meta["citation_publication_date"][0])
+        date = re.fullmatch(r"2026/(11|12)/\d\d", meta["citation_publication_date"][0])
+        assert date
         assert meta["citation_journal_title"] == ["Talking Therapies, Checked"]
         assert meta["citation_public_url"] == [url] == meta["og:url"]
         assert meta["og:type"] == ["article"]
@@ -163,7 +164,8 @@ def test_every_post_has_cite_this_post_scholar_open_graph_and_canonical(built):
         assert meta["og:description"][0]
         box = text[text.index('<section class="toulmin-citethis"'):]
         apa = html.unescape(re.search(r'class="toulmin-citethis-apa"[^>]*>([^<]+)<', box)[1])
-        assert apa.startswith("The editors. (2026, November ") and apa.endswith(url)
+        month = {"11": "November", "12": "December"}[date[1]]
+        assert apa.startswith(f"The editors. (2026, {month} ") and apa.endswith(url)
         bibtex = html.unescape(re.search(r"<code>(@online\{.*?)</code>", box, re.S)[1])
         (entry,) = bibtexparser.parse_string(bibtex).entries
         assert entry["url"] == url and entry["year"] == "2026"
