@@ -56,7 +56,9 @@ def test_interactive_chart_shows_a_tooltip(page, site_url):
     assert "2024-25" in text and re.search(r"Recovered \(%\)\s*\d", text), text
     shot(page, "charts-02-tooltip")
     # every chart on the page was upgraded, from files on this site only
-    assert page.locator("figure.toulmin-chart.toulmin-chart--interactive").count() == 2
+    charts = page.locator("figure.toulmin-chart").count()
+    assert charts >= 1
+    assert page.locator("figure.toulmin-chart.toulmin-chart--interactive").count() == charts
     assert not _local(page.requests), page.requests
     assert any(u.endswith("/charts/recovery_by_denominator.vl.json") for u in page.requests)
     assert any(u.endswith("/assets/toulmin/vendor/vega/vega-embed.min.js") for u in page.requests)
@@ -69,5 +71,7 @@ def test_dark_scheme_uses_the_dark_theme(page, site_url):
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     page.locator("figure.toulmin-chart").first.scroll_into_view_if_needed()
     shot(page, "charts-03-dark")
-    assert page.locator("figure.toulmin-chart.toulmin-chart--interactive").count() == 2
+    charts = page.locator("figure.toulmin-chart").count()
+    assert charts >= 1
+    assert page.locator("figure.toulmin-chart.toulmin-chart--interactive").count() == charts
     assert not _local(page.requests), page.requests
