@@ -7,10 +7,18 @@ at its line and column (DOC001, DOC002), never garbled text published silently.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 
-__all__ = ["decode_text"]
+__all__ = ["control_character", "decode_text", "for_terminal"]
+
+#: bidirectional overrides and isolates, which reorder what a terminal shows
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+#: ANSI escape sequences (CSI and OSC), removed whole rather than leaving their tail
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
@@ -38,3 +46,21 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     start = data.rfind(b"\n", 0, offset) + 1
     column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
     return data.count(b"\n", 0, offset) + 1, column
+
+
+def control_character(c: str) -> bool:
+    """Whether ``c`` is a control character (Unicode Cc) or a bidirectional override."""
+    return unicodedata.category(c) == "Cc" or c in _BIDI
+
+
+def for_terminal(text: object) -> str:
+    """``text`` (third-party text: a registry's answer, a lock record) as one line safe to
+    print in a terminal or a CI log: ANSI sequences and control characters removed, line
+    breaks as spaces, and never a line that starts with ``::`` (a GitHub Actions workflow
+    command such as ``::error::`` or ``::add-mask::``)."""
+    text = _ANSI.sub("", str(text))
+    text = "".join(" " if c in "\t\n\r\x0b\x0c\x85\u2028\u2029" else c
+                   for c in text if not control_character(c) or c in "\t\n\r\x0b\x0c\x85")
+    if text.lstrip().startswith("::"):
+        text = "\u00b7" + text.lstrip()[1:]  # "·:error::": no longer a workflow command
+    return text

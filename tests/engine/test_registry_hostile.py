@@ -1,13 +1,25 @@
-"""A hostile or broken registry: redirects elsewhere, an HTML page as an answer."""
+"""A hostile or broken registry: redirects elsewhere, an HTML page as an answer, text
+that would add fields to references.bib or commands to a CI log.
+
+Each test names its payload. The client runs against the local server of
+``tests/registryserver.py``.
+"""
 
 from __future__ import annotations
 
+import io
+import json
 import time
+from pathlib import Path
 
 import pytest
-from registryserver import PONE
+from registryserver import FIX, PONE, works_message
 
+from toulmin.bibliography import bibtex as bib
+from toulmin.bibliography import lock
+from toulmin.registries.addref import add_refs
 from toulmin.registries.client import Client, Config, FetchError
+from toulmin.registries.verify import verify_refs
 
 
 def _client(tmp_path, **kw) -> Client:
@@ -37,3 +49,155 @@ def test_a_200_html_page_is_not_cached(server, tmp_path):
         client.get(url).json()
     server.overrides.clear()
     assert isinstance(_client(tmp_path).get(url).json(), dict)
+
+
+# --------------------------------------------------------------------------- registry text
+
+SCIENCE = "10.1126/science.169.3946.635"
+#: doi.org's recorded CSL-JSON record of SCIENCE (tests/fixtures/registry/SOURCES.md)
+SCIENCE_CSL = FIX / "csl-json" / "10.1126_science.169.3946.635.json"
+FRANK = f"""@article{{frank1970structure,
+  author  = {{Frank, Henry S.}},
+  title   = {{The Structure of Ordinary Water}},
+  journal = {{Science}},
+  year    = {{1970}},
+  volume  = {{169}},
+  pages   = {{635--641}},
+  doi     = {{{SCIENCE}}}
+}}
+"""
+#: the recorded Crossref works record of PONE, as an entry without its DOI
+SADASIVAN = """@article{sadasivan2012methylphenidate,
+  author  = {Sadasivan, Shankar and Pond, Brooks B. and Pani, Amar K. and Qu, Chunxu
+              and Jiao, Yun and others},
+  title   = {Methylphenidate Exposure Induces Dopamine Neuron Loss and Activation of
+              Microglia in the Basal Ganglia of Mice},
+  journal = {PLoS ONE},
+  year    = {2012}
+}
+"""
+
+
+def _csl(**changes) -> bytes:
+    record = json.loads(SCIENCE_CSL.read_text(encoding="utf-8"))
+    record.update(changes)
+    return json.dumps(record).encode()
+
+
+def _lines_are_safe(text: str) -> None:
+    """No escape or control character reaches the terminal, and no line is a GitHub
+    Actions workflow command."""
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines()), text
+
+
+def _verify_refs(tmp_path, bib: str, **kw) -> tuple[int, str, str, Path]:
+    path = tmp_path / "references.bib"
+    path.write_text(bib, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = verify_refs(path, tmp_path / "references.lock.json",
+                       Config.from_env(cache_dir=tmp_path / "cache", timeout=5.0,
+                                       backoff=0.01),
+                       today="2026-11-22", out=out, err=err, **kw)
+    return code, out.getvalue(), err.getvalue(), path
+
+
+# payload: a search answer whose DOI closes the field and adds a url field and an entry
+INJECTED_DOI = f"{PONE}}},\n  url = {{https://evil.example/}}\n}}\n@misc{{evil,\n  title = {{x"
+
+
+def test_accept_refuses_a_proposed_doi_that_would_add_fields_and_entries(server, tmp_path):
+    item = works_message(PONE)
+    item["DOI"] = INJECTED_DOI
+    server.search_items = [item]
+    code, out, err, path = _verify_refs(tmp_path, SADASIVAN, accept=True)
+    assert path.read_text(encoding="utf-8") == SADASIVAN  # nothing written
+    refused = [ln for ln in err.splitlines() if " REF009 " in ln]
+    assert len(refused) == 1, err
+    assert refused[0].startswith("references.bib:1:1: REF009 ")
+    assert "sadasivan2012methylphenidate" in refused[0]
+    assert code == 1
+    records = lock.load(tmp_path / "references.lock.json")
+    assert "sadasivan2012methylphenidate" not in records  # no verdict, and never verified
+    assert "evil" not in bib.parse_string(path.read_text(encoding="utf-8")).entries
+    _lines_are_safe(out + err)
+
+
+def test_accept_still_writes_a_proposed_doi_of_a_dois_shape(server, tmp_path):
+    _, out, err, path = _verify_refs(tmp_path, SADASIVAN, accept=True)
+    assert bib.parse_string(path.read_text(encoding="utf-8")).entries[
+        "sadasivan2012methylphenidate"].doi == PONE
+    assert "REF009" not in out + err
+
+
+# payload: a registry title with a line break, a workflow command, an ANSI clear-screen
+# sequence and a right-to-left override; printed in the mismatch line of verify-refs
+HOSTILE_TITLE = "The Structure of Ordinary Ice\n::error::pwned \x1b[2J\x1b]0;owned\x07\u202eretaw"
+
+
+def test_registry_text_is_printed_without_escapes_or_workflow_commands(server, tmp_path):
+    server.on("doi", SCIENCE, ("body", _csl(title=HOSTILE_TITLE)))
+    code, out, err, _ = _verify_refs(tmp_path, FRANK)
+    assert code == 1
+    assert "frank1970structure: mismatch (title:" in out
+    assert "\u00b7" not in out  # the command became text inside the line, not a new line
+    assert "::error::pwned" in out
+    _lines_are_safe(out + err)
+
+
+def test_check_prints_the_locks_registry_text_without_escapes(server, tmp_path):
+    from toulmin.bibliography.loading import load
+    from toulmin.checks.lock import check_lock
+
+    server.on("doi", SCIENCE, ("body", _csl(title=HOSTILE_TITLE)))
+    _verify_refs(tmp_path, FRANK)
+    library = load(tmp_path / "references.bib")
+    found = check_lock(library, "references.lock.json", tmp_path, set(), [])
+    assert [f.code for f in found] == ["REF003"]
+    _lines_are_safe("\n".join(f.format() for f in found))
+
+
+@pytest.mark.parametrize("field,value,why", [
+    ("title", "The Structure of \x1b[2JOrdinary Water", "U+001B"),  # ANSI clear-screen
+    ("container-title", "Science\u202e", "U+202E"),  # right-to-left override
+    ("page", "635\x00-641", "U+0000"),  # NUL
+])
+def test_add_ref_refuses_an_answer_with_a_control_character(server, tmp_path, field, value,
+                                                            why):
+    server.on("doi", SCIENCE, ("body", _csl(**{field: value})))
+    path = tmp_path / "references.bib"
+    path.write_text("% base\n", encoding="utf-8")
+    added, problems = add_refs([SCIENCE], path, tmp_path / "references.lock.json",
+                               Config.from_env(cache_dir=tmp_path / "cache", timeout=5.0))
+    assert added == []
+    assert len(problems) == 1 and problems[0].code == "REF009"
+    assert why in problems[0].message and SCIENCE in problems[0].message
+    assert path.read_text(encoding="utf-8") == "% base\n"
+    assert not (tmp_path / "references.lock.json").exists()
+
+
+def test_add_ref_writes_braces_and_line_breaks_of_a_title_as_text(server, tmp_path):
+    # payload: a title that, written verbatim, would close the field and add a url field
+    server.on("doi", SCIENCE, ("body", _csl(
+        title="The Structure},\n  url = {https://evil.example/} of Ordinary Water")))
+    path = tmp_path / "references.bib"
+    added, problems = add_refs([SCIENCE], path, tmp_path / "references.lock.json",
+                               Config.from_env(cache_dir=tmp_path / "cache", timeout=5.0))
+    assert len(added) == 1 and all(isinstance(p, str) for p in problems)
+    library = bib.parse_string(path.read_text(encoding="utf-8"))
+    assert library.findings == []
+    (entry,) = library.entries.values()
+    assert "url" not in entry.fields
+    assert entry.doi == SCIENCE
+
+
+def test_add_ref_cli_prints_a_refused_answer_as_one_line(server, minisite, run_cli):
+    server.on("doi", SCIENCE, ("body", _csl(title="::error::x\x1b[2J")))
+    before = (minisite / "references.bib").read_bytes()
+    code, out, err = run_cli("add-ref", SCIENCE, "--root", minisite)
+    assert code == 1
+    assert [ln for ln in err.splitlines() if ln] == [
+        ln for ln in err.splitlines() if ln.startswith("references.bib:1:1: REF009 ")]
+    assert "Traceback" not in out + err
+    _lines_are_safe(out + err)
+    assert (minisite / "references.bib").read_bytes() == before

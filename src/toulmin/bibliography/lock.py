@@ -74,18 +74,58 @@ class LockError(Exception):
 
 
 def load(path: str | os.PathLike) -> dict[str, dict]:
-    """Key -> record; an empty mapping when the file does not exist."""
+    """Key -> record; an empty mapping when the file does not exist; ``LockError`` (one
+    line) when it cannot be read, or a record or a field has the wrong type
+    (``FIELD_TYPES``)."""
     try:
-        return read_committed(path, "entries")
+        raw = read_committed(path, "entries", objects_only=False)
     except ValueError as exc:
         raise LockError(str(exc)) from None
+    for key, rec in raw.items():
+        problem = record_problem(rec)
+        if problem:
+            raise LockError(f"{Path(path).name}: the record of '{_shown(key)}' {problem}")
+    return raw
 
 
-def read_committed(path: str | os.PathLike, member: str) -> dict[str, dict]:
+#: the type each field of a record must have when present (JSON's names in ``_JSON``)
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "checked": (str,), "checked_against": (str,), "checked_by": (str,),
+    "differences": (list,), "doi": (str,), "error": (str,), "hash": (str,), "note": (str,),
+    "reason": (str, type(None)), "recorded": (str,), "registry_doi": (str,),
+    "retracted": (bool, type(None)), "retraction_notice": (str, type(None)),
+    "updates": (list,), "verdict": (str,), "best_candidate": (dict, type(None)),
+}
+_JSON = {str: "a string", list: "a list", dict: "an object", bool: "true or false",
+         type(None): "null", int: "a number", float: "a number"}
+
+
+def record_problem(rec: object) -> str:
+    """What is wrong with a lock record's shape ("is a list, not an object", "field
+    'differences' is a string, not a list"), or "" when nothing is."""
+    if not isinstance(rec, dict):
+        return f"is {_JSON.get(type(rec), 'not an object')}, not an object"
+    for name, value in rec.items():
+        want = FIELD_TYPES.get(name)
+        if want is not None and not isinstance(value, want):
+            return (f"has '{name}' as {_JSON.get(type(value), type(value).__name__)}, not "
+                    f"{' or '.join(dict.fromkeys(_JSON[w] for w in want))}")
+        if name in ("differences", "updates") and not all(isinstance(v, dict)
+                                                         for v in value):
+            return f"has '{name}' with an item that is not an object"
+    return ""
+
+
+def _shown(key: str) -> str:
+    return key if len(key) <= 60 and key.isprintable() else repr(key[:60])
+
+
+def read_committed(path: str | os.PathLike, member: str,
+                   objects_only: bool = True) -> dict[str, dict]:
     """The records under ``member`` of a JSON file the site commits (the lock, the stored
-    abstracts): key -> record, records that are not objects left out; {} when the file
-    does not exist; ``ValueError`` (one line) when it cannot be read or has no such
-    object."""
+    abstracts): key -> record, records that are not objects left out (all kept when not
+    ``objects_only``); {} when the file does not exist; ``ValueError`` (one line) when it
+    cannot be read or has no such object."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -104,6 +144,8 @@ def read_committed(path: str | os.PathLike, member: str) -> dict[str, dict]:
     records = data.get(member) if isinstance(data, dict) else None
     if not isinstance(records, dict):
         raise ValueError(f"{path} has no '{member}' object")
+    if not objects_only:
+        return records
     return {k: v for k, v in records.items() if isinstance(v, dict)}
 
 

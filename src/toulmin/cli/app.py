@@ -409,16 +409,20 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
 
 def _offline(bib_path: Path, root: Path, exc: Exception, what_now: str) -> int:
     """CLI004: one line saying no registry can be reached, and what to do."""
-    where = bib_path.relative_to(root).as_posix() if bib_path.is_relative_to(root) \
-        else bib_path.as_posix()
-    print(RULES["CLI004"].at(where, 1, 1, f"offline: no DOI registry can be reached "
-                             f"({exc}); {what_now}").format(), file=sys.stderr)
+    print(RULES["CLI004"].at(_shown(bib_path, root), 1, 1, f"offline: no DOI registry can "
+                             f"be reached ({exc}); {what_now}").format(), file=sys.stderr)
     return 2
 
 
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as a finding names it: relative to the site's root when inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
 def cmd_add_ref(args: argparse.Namespace) -> int:
-    from toulmin.registries.addref import add_refs
+    from toulmin.registries.addref import WriteError, add_refs
     from toulmin.registries.client import Offline
+    from toulmin.registries.safety import for_terminal
 
     root = Path(args.root).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)
@@ -427,10 +431,17 @@ def cmd_add_ref(args: argparse.Namespace) -> int:
     except Offline as exc:
         return _offline(bib_path, root, exc, "nothing was added: add the entry by hand "
                         "from the publisher's page, and run toulmin verify-refs later")
+    except WriteError as exc:
+        print(RULES["CLI005"].at(_shown(bib_path, root), 1, 1,
+                                 f"{for_terminal(exc.strerror)}; nothing was added and no "
+                                 "file was changed").format(), file=sys.stderr)
+        return 2
     for a in added:
-        print(f"added @{a.key} ({a.doi}): {a.outcome.verdict}")
+        print(for_terminal(f"added @{a.key} ({a.doi}): {a.outcome.verdict}"))
     for p in problems:
-        print(f"toulmin: {p}", file=sys.stderr)
+        # a line of its own, or a REF009 finding (a refused answer)
+        print(for_terminal(f"toulmin: {p}" if isinstance(p, str) else p.format()),
+              file=sys.stderr)
     return 1 if problems else 0
 
 

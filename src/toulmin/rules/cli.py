@@ -1,5 +1,5 @@
-"""Rules CLI001-CLI004: the command line's own arguments (``cli.app``) and the network
-commands' reach (``registries.client``)."""
+"""Rules CLI001-CLI005: the command line's own arguments (``cli.app``) and the network
+commands' reach (``registries.client``) and the files they write."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -25,4 +25,11 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "toulmin verify-refs (later, online)",
          "add the entry by hand from the publisher's page; run `toulmin verify-refs` later, "
          "when the network is back"),
+    Rule("CLI005", ERROR, "a file cannot be written",
+         "`add-ref` writes references.bib, the lock and the stored abstracts together; a "
+         "read-only folder or a full disk must leave all three as they were, never an "
+         "entry without its lock record.",
+         "toulmin add-ref 10.1371/journal.pone.0033693 (on a full disk)",
+         "toulmin add-ref 10.1371/journal.pone.0033693 (with space free)",
+         "make the files writable or free space, then run the command again"),
 ))
