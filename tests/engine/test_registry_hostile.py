@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from registryserver import FIX, PONE, works_message
+from registryserver import FIX, NEURO, PONE, works_message
 
 from toulmin.bibliography import bibtex as bib
 from toulmin.bibliography import lock
@@ -201,3 +201,163 @@ def test_add_ref_cli_prints_a_refused_answer_as_one_line(server, minisite, run_c
     assert "Traceback" not in out + err
     _lines_are_safe(out + err)
     assert (minisite / "references.bib").read_bytes() == before
+
+
+# --------------------------------------------------------------------------- the bounds
+# Each test measures the wall time of a hostile answer against a generous bound; the
+# figures are in the report of issue 15. ``server.sent`` says how much the server got out
+# before the client hung up.
+
+
+def _timed(fn):
+    start = time.monotonic()
+    try:
+        fn()
+    except FetchError as exc:
+        return time.monotonic() - start, str(exc)
+    raise AssertionError("no FetchError")
+
+
+def test_headers_dripped_a_byte_at_a_time_end_at_the_requests_deadline(server, tmp_path):
+    # payload: a status line, then one header byte every 50 ms (each read is far inside
+    # the 1 s socket timeout; urllib alone would wait for 64 KiB of header line)
+    server.on("works", PONE, ("drip-headers", 0.05, 30))
+    client = _client(tmp_path, timeout=1.0, deadline=2.0)
+    took, why = _timed(lambda: client.get(f"{server.base}/crossref/works/{PONE}"))
+    assert 1.5 < took < 4.0, took
+    assert "deadline" in why
+    assert client.requests == 1  # the deadline has passed: no retry
+    assert not list((tmp_path / "cache").rglob("*.json"))  # nothing cached
+
+
+def test_a_body_dripped_a_byte_at_a_time_ends_at_the_requests_deadline(server, tmp_path):
+    # payload: Content-Length 1000000, then one body byte every 50 ms
+    server.on("works", PONE, ("drip-body", 0.05, 30))
+    client = _client(tmp_path, timeout=1.0, deadline=2.0)
+    took, why = _timed(lambda: client.get(f"{server.base}/crossref/works/{PONE}"))
+    assert 1.5 < took < 4.0, took
+    assert "deadline" in why
+
+
+def test_the_runs_deadline_bounds_every_request_together(server, tmp_path):
+    # payload: three works records, each dripping its headers; the run may take 3 s
+    for doi in (PONE, NEURO, "10.1126/science.169.3946.635"):
+        server.on("works", doi, ("drip-headers", 0.05, 30))
+    client = _client(tmp_path, timeout=1.0, deadline=2.0, run_deadline=3.0)
+    start = time.monotonic()
+    whys = []
+    for doi in (PONE, NEURO, "10.1126/science.169.3946.635"):
+        whys.append(_timed(lambda d=doi: client.get(f"{server.base}/crossref/works/{d}"))[1])
+    took = time.monotonic() - start
+    assert 2.5 < took < 5.0, took
+    assert "the run's deadline (3 s) has passed" in whys[-1]
+    assert client.requests == 2  # the third is not even asked
+
+
+@pytest.mark.parametrize("with_length", [True, False], ids=["content-length", "no-length"])
+def test_a_200_mb_body_is_refused_without_reading_it_whole(server, tmp_path, with_length):
+    # payload: a 200 OK of 200 MB (spaces), announced by Content-Length or not
+    from toulmin.registries.client import MAX_BODY_BYTES
+
+    size = 200 * 1024 * 1024
+    server.on("works", PONE, ("huge", size, with_length))
+    client = _client(tmp_path, timeout=5.0)
+    took, why = _timed(lambda: client.get(f"{server.base}/crossref/works/{PONE}"))
+    assert "larger than" in why
+    assert took < 10.0, took
+    assert client.requests == 1  # refused, not retried
+    deadline = time.monotonic() + 5
+    while not server.sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (_, sent, _), = server.sent
+    # the client hung up after at most the cap (plus what the sockets' buffers held)
+    assert sent < MAX_BODY_BYTES + 8 * 1024 * 1024, sent
+    if with_length:
+        assert sent < 8 * 1024 * 1024, sent  # refused on the header, before reading
+    assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+def test_retry_after_999999_is_not_waited_for(server, tmp_path):
+    # payload: 503 with "Retry-After: 999999" (11.6 days), on every attempt; the client
+    # sleeps for real here
+    server.on("works", PONE, ("status", 503, {"Retry-After": "999999"}))
+    client = Client(Config.from_env(cache_dir=tmp_path / "cache", timeout=2.0))
+    took, why = _timed(lambda: client.get(f"{server.base}/crossref/works/{PONE}"))
+    assert took < 2.0, took
+    assert "Retry-After" in why and "not waited" in why
+    assert client.requests == 1
+
+
+def test_verify_reports_an_entry_unchecked_quickly_on_retry_after_999999(server, tmp_path):
+    server.on("doi", SCIENCE, ("status", 503, {"Retry-After": "999999"}))
+    server.on("works", SCIENCE, ("status", 503, {"Retry-After": "999999"}))
+    start = time.monotonic()
+    code, out, _, _ = _verify_refs(tmp_path, FRANK)
+    took = time.monotonic() - start
+    assert took < 5.0, took
+    assert code == 1
+    assert "frank1970structure: could not check" in out and "not waited" in out
+
+
+def test_the_runs_retry_budget_is_shared_by_every_request(server, tmp_path):
+    # payload: 500 on every answer for three works; a budget of 3 retries for the run
+    dois = (PONE, NEURO, SCIENCE)
+    for doi in dois:
+        server.on("works", doi, ("status", 500, {}))
+    client = _client(tmp_path, retries=4, retry_budget=3)
+    for doi in dois:
+        _timed(lambda d=doi: client.get(f"{server.base}/crossref/works/{d}"))
+    assert client.requests == len(dois) + 3
+
+
+@pytest.mark.parametrize("body,ctype", [
+    (b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "text/html"),
+    (b"[1, 2, 3]", "application/json"),  # JSON, but no record's shape
+    (b'"a string"', "application/json"),
+    (b"[" * 100_000 + b"]" * 100_000, "application/json"),  # nested too deeply to decode
+])
+def test_a_200_that_is_not_a_record_is_unchecked_and_not_cached(server, tmp_path, body, ctype):
+    server.on("doi", SCIENCE, ("page", 200, body, ctype))
+    server.on("works", SCIENCE, ("page", 200, body, ctype))
+    code, out, err, _ = _verify_refs(tmp_path, FRANK)
+    assert code == 1
+    assert "frank1970structure: could not check" in out
+    assert "Traceback" not in out + err
+    assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+@pytest.mark.parametrize("target", ["ftp://127.0.0.1/doi", "https://evil.example/x"])
+def test_verify_does_not_follow_a_redirect_away_and_says_so_quickly(server, tmp_path, target):
+    server.on("doi", SCIENCE, ("status", 302, {"Location": target}))
+    server.on("works", SCIENCE, ("status", 302, {"Location": target}))
+    start = time.monotonic()
+    code, out, _, _ = _verify_refs(tmp_path, FRANK)
+    assert time.monotonic() - start < 5.0
+    assert code == 1 and "not a registry" in out
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+@pytest.mark.parametrize("stored", [
+    [1, 2],  # a list where the record belongs
+    {"status": "200", "body": "{}", "url": "u"},  # the status as text
+    {"status": 200, "body": {"message": {}}, "url": "u"},  # the body as an object
+    {"status": 200, "body": "<html>maintenance</html>", "url": "u"},  # HTML stored as 200
+    {"status": 302, "body": "", "url": "u"},  # a status never stored
+    "[" * 100_000 + "]" * 100_000,  # nested too deeply
+    b"\xff\xfe not UTF-8",
+])
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss(server, tmp_path, stored):
+    client = _client(tmp_path)
+    url = f"{server.base}/crossref/works/{PONE}"
+    path = client._cache_file(url, "application/json")
+    path.parent.mkdir(parents=True)
+    if isinstance(stored, bytes):
+        path.write_bytes(stored)
+    else:
+        path.write_text(stored if isinstance(stored, str) else json.dumps(stored))
+    r = client.get(url)
+    assert r.status == 200 and r.json()["message"]["DOI"].lower() == PONE
+    assert client.requests == 1  # asked the registry
+    assert json.loads(path.read_text())["status"] == 200  # and stored the real answer
