@@ -361,3 +361,60 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss(server, tmp_path, stored):
     assert r.status == 200 and r.json()["message"]["DOI"].lower() == PONE
     assert client.requests == 1  # asked the registry
     assert json.loads(path.read_text())["status"] == 200  # and stored the real answer
+
+
+# --------------------------------------------------------------------------- add-ref input
+
+
+@pytest.mark.parametrize("changes", [
+    # payload: every field of another JSON type than CSL-JSON's
+    {"title": 5, "author": "Frank, Henry S.", "container-title": {"name": "Science"},
+     "issued": {"date-parts": "1970"}, "page": ["635-641"], "volume": [169], "ISBN": 5,
+     "type": ["journal-article"], "publisher": None, "subtitle": {"a": 1}, "DOI": 10},
+    # payload: people and dates of the wrong shapes inside the right ones
+    {"author": [None, 5, "x", {"family": ["Frank"], "given": {"x": 1}}, {"literal": 7}],
+     "issued": {"date-parts": [["1970", None]], "raw": 1970}, "title": ["", None, 3]},
+    # payload: nesting a decoder follows (500 levels) where a string belongs
+    {"title": json.loads("[" * 500 + "]" * 500),
+     "author": [{"family": json.loads("[" * 500 + "]" * 500)}]},
+    # payload: the same, beside a title, so that an entry is made of what is usable
+    {"author": [{"family": json.loads("[" * 500 + "]" * 500)}, {"family": "Frank"}],
+     "page": {"first": 635}},
+], ids=["other-types", "wrong-shapes-inside", "nested-500", "nested-500-with-a-title"])
+def test_add_ref_takes_fields_of_any_type_without_a_traceback(server, minisite, run_cli,
+                                                              changes):
+    server.on("doi", SCIENCE, ("body", _csl(**changes)))
+    before = (minisite / "references.bib").read_bytes()
+    code, out, err = run_cli("add-ref", SCIENCE, "--root", minisite)
+    assert "Traceback" not in out + err
+    after = (minisite / "references.bib").read_bytes()
+    library = bib.parse_string(after.decode("utf-8"))
+    assert library.findings == []
+    if isinstance(changes.get("title", "the recorded title"), str):
+        assert code == 0, err
+        assert out.startswith("added @frank1970structure (")
+        entry = library.entries["frank1970structure"]
+        assert entry.get("title") == "The Structure of Ordinary Water: New data and " \
+            "interpretations are yielding new insights into this fascinating substance."
+        assert after.startswith(before)
+    else:  # no title of any use: nothing is added, in one line
+        assert code == 1 and out == "" and after == before
+        (line,) = [ln for ln in err.splitlines() if ln]
+        assert line == f"toulmin: {SCIENCE}: the registry's record has no title; nothing " \
+            "was added"
+
+
+def test_add_ref_of_an_answer_nested_too_deeply_to_decode_is_one_line(server, minisite,
+                                                                      run_cli):
+    # payload: 100 000 nested arrays from both the resolver and Crossref
+    deep = b"[" * 100_000 + b"]" * 100_000
+    server.on("doi", SCIENCE, ("page", 200, deep, "application/json"))
+    server.on("works", SCIENCE, ("page", 200, deep, "application/json"))
+    before = (minisite / "references.bib").read_bytes()
+    code, out, err = run_cli("add-ref", SCIENCE, "--root", minisite)
+    assert code == 1 and out == ""
+    assert "Traceback" not in err
+    (line,) = [ln for ln in err.splitlines() if ln]
+    assert line.startswith(f"toulmin: {SCIENCE}: could not fetch the metadata")
+    assert "nested too deeply" in line
+    assert (minisite / "references.bib").read_bytes() == before

@@ -370,6 +370,9 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
         if meta is None:
             problems.append(f"{doi}: could not fetch the metadata ({error})")
             continue
+        if not meta.title:  # nothing to cite it by, nor to compare with the entry
+            problems.append(f"{doi}: the registry's record has no title; nothing was added")
+            continue
         try:
             key = make_key(meta, taken)
             text = make_entry(key, meta, doi)
