@@ -101,9 +101,10 @@ def _state(site: Path) -> dict[str, bytes | None]:
     return {n: (site / n).read_bytes() if (site / n).exists() else None for n in FILES}
 
 
-def _add_ref(site: Path, *, wrap: list[str] | None = None, fsize: int | None = None):
-    """``toulmin add-ref PONE`` in a child process (run inside ``wrap``, with the file
-    size limit ``fsize``): (exit code, stdout, stderr)."""
+def _add_ref(site: Path, *, wrap: list[str] | None = None, fsize: int | None = None,
+             command: tuple[str, ...] = ("add-ref", PONE, "--root")):
+    """``toulmin add-ref PONE`` (or ``command``) in a child process, run inside ``wrap``,
+    with the file size limit ``fsize``: (exit code, stdout, stderr)."""
     env = dict(os.environ, PYTHONPATH=str(SRC), PYTHONDONTWRITEBYTECODE="1")
 
     def limit():
@@ -111,8 +112,8 @@ def _add_ref(site: Path, *, wrap: list[str] | None = None, fsize: int | None = N
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails (EFBIG)
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
-    proc = subprocess.run([*(wrap or []), sys.executable, "-m", "toulmin", "add-ref", PONE,
-                           "--root", str(site)], env=env, capture_output=True, text=True,
+    proc = subprocess.run([*(wrap or []), sys.executable, "-m", "toulmin", *command,
+                           str(site)], env=env, capture_output=True, text=True,
                           timeout=120, preexec_fn=limit)
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -143,22 +144,45 @@ def test_add_ref_on_a_full_disk_changes_no_file(server, minisite, tmp_path):
     assert _state(minisite) == before
 
 
-def test_add_ref_in_a_read_only_tree_changes_no_file(server, minisite):
-    before = _state(minisite)
-    if os.geteuid() == 0:  # root writes through file modes: mount the site read-only
+def _read_only(site: Path) -> list[str] | None:
+    """How to run a command with ``site`` read-only: as root (who writes through file
+    modes) inside a private mount namespace with the folder bind-mounted read-only; else
+    the folder's write permission removed (the caller restores it)."""
+    if os.geteuid() == 0:
         if shutil.which("unshare") is None:
             pytest.skip("root without unshare: no way to make the site read-only")
         wrap = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
                 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"',
-                str(minisite)]
+                str(site)]
         probe = subprocess.run([*wrap, "true"], capture_output=True)
         if probe.returncode != 0:
             pytest.skip(f"cannot mount read-only here: {probe.stderr!r}")
-    else:  # payload: the site's folder without write permission
-        wrap = None
-        minisite.chmod(0o555)
+        return wrap
+    site.chmod(0o555)
+    return None
+
+
+def test_verify_refs_in_a_read_only_tree_is_one_cli005_line(server, minisite):
+    # payload: the site mounted read-only (or without write permission)
+    before = _state(minisite)
     try:
-        line = _one_cli005(*_add_ref(minisite, wrap=wrap))
+        code, out, err = _add_ref(minisite, wrap=_read_only(minisite),
+                                  command=("verify-refs",))
+    finally:
+        minisite.chmod(0o755)
+    assert code == 2 and "Traceback" not in out + err
+    last = err.splitlines()[-1]
+    assert re.match(r"references\.bib:1:1: CLI005 cannot write references\.lock\.json: "
+                    r"(Read-only file system|Permission denied); the lock and the stored "
+                    r"abstracts are unchanged$", last), last
+    assert [ln for ln in err.splitlines() if "CLI005" in ln] == [last]
+    assert _state(minisite) == before
+
+
+def test_add_ref_in_a_read_only_tree_changes_no_file(server, minisite):
+    before = _state(minisite)
+    try:  # payload: the site mounted read-only (or without write permission)
+        line = _one_cli005(*_add_ref(minisite, wrap=_read_only(minisite)))
     finally:
         minisite.chmod(0o755)
     assert re.search(r"cannot write references\.bib: (Read-only file system|Permission "

@@ -42,7 +42,11 @@ indent and a trailing newline. It maps each entry key to its record::
 A record made offline has ``"recorded": "offline"``, ``"retracted": null`` (unknown) and
 a ``note`` on how the DOI was verified. ``checked`` keeps its old date when nothing
 else in the record changed, so rerunning on unchanged entries rewrites identical bytes.
-Writes go to a temporary file first and replace the lock in one ``os.replace``.
+Writes go to a temporary file first and replace the lock in one ``os.replace``;
+``write_together`` writes several such files (the reference base, the lock, the stored
+abstracts) all or none. ``load`` checks each record's shape (``FIELD_TYPES``): a record
+that is not an object or a field of another type is a ``LockError`` (REF000), never a
+check that fails part way.
 
 Readers that only look records up (the renderer marking retracted works, the tests) use
 ``lock_status`` and ``retracted_keys``, which keep the file read until it changes (mtime).
@@ -50,6 +54,7 @@ Readers that only look records up (the renderer marking retracted works, the tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -181,6 +186,51 @@ def write_committed(path: str | os.PathLike, text: str) -> bool:
         if tmp.exists():
             tmp.unlink()
     return True
+
+
+class WriteError(OSError):
+    """A file could not be written; no file was changed."""
+
+
+def write_together(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each text to a temporary file beside its original (synced,
+    with the original's permissions), then, all written, each replaces its original; on a
+    failure the temporary files are removed, the originals replaced so far restored, and
+    ``WriteError`` names the file and why."""
+    temps: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temps[path] = tmp
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                if path.exists():
+                    os.chmod(tmp, path.stat().st_mode & 0o777)
+            except OSError as exc:
+                raise WriteError(exc.errno, f"cannot write {path.name}: "
+                                 f"{exc.strerror or exc}") from None
+        done: list[tuple[Path, bytes | None]] = []
+        for path, tmp in temps.items():
+            try:
+                old = path.read_bytes() if path.exists() else None
+                os.replace(tmp, path)
+            except OSError as exc:
+                for back, data in reversed(done):  # undo the replacements made so far
+                    with contextlib.suppress(OSError):
+                        if data is None:
+                            back.unlink()
+                        else:
+                            back.write_bytes(data)
+                raise WriteError(exc.errno, f"cannot replace {path.name}: "
+                                 f"{exc.strerror or exc}") from None
+            done.append((path, old))
+    finally:
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 def make_record(*, doi: str, hash: str, verdict: str, checked: str, recorded: str,

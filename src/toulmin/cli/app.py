@@ -399,12 +399,19 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
 
     settings = read_mkdocs(root)
     sources_path = root / (getattr(settings, "sources", "") or SOURCES_NAME)
+    from toulmin.bibliography.lock import WriteError
+
     try:
         return verify_refs(bib_path, lock_path, config, accept=args.accept,
                            sources_path=sources_path)
     except Offline as exc:
         return _offline(bib_path, root, exc, "the lock is unchanged; run toulmin "
                         "verify-refs again when the network is back")
+    except WriteError as exc:
+        print(RULES["CLI005"].at(_shown(bib_path, root), 1, 1,
+                                 f"{exc.strerror}; the lock and the stored abstracts are "
+                                 "unchanged").format(), file=sys.stderr)
+        return 2
 
 
 def _offline(bib_path: Path, root: Path, exc: Exception, what_now: str) -> int:
@@ -420,7 +427,8 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def cmd_add_ref(args: argparse.Namespace) -> int:
-    from toulmin.registries.addref import WriteError, add_refs
+    from toulmin.bibliography.lock import WriteError
+    from toulmin.registries.addref import add_refs
     from toulmin.registries.client import Offline
     from toulmin.registries.safety import for_terminal
 

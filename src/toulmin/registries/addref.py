@@ -13,13 +13,12 @@ the shape every DOI has), and an answer that fails is refused whole (REF009: tha
 is not added). The three files are written together or not at all: each new text goes to
 a temporary file beside its original first, and only when all three are written do they
 replace the originals; a failure (a read-only folder, a full disk) removes the temporary
-files and raises ``WriteError``, every original as it was (CLI005).
+files and raises ``WriteError``, every original as it was (CLI005;
+``bibliography.lock.write_together``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from toulmin.bibliography import lock
+from toulmin.bibliography.lock import write_together
 from toulmin.bibliography.model import normalise_doi
 from toulmin.findings import Finding
 from toulmin.registries.abstracts import fetch_abstract
@@ -76,10 +76,6 @@ _STOP = {
     "is", "are", "as", "or", "into", "about", "its", "how", "what", "why", "does", "do",
     "der", "die", "das", "le", "la", "les", "el", "los", "un", "une",
 }
-
-
-class WriteError(OSError):
-    """A file could not be written; no file was changed."""
 
 
 @dataclass(slots=True)
@@ -284,47 +280,6 @@ def appended(data: bytes, entries: list[str]) -> bytes:
     if data and not data.endswith(b"\n"):
         data += b"\n"
     return data + addition
-
-
-def write_together(files: dict[Path, bytes]) -> None:
-    """Write every file or none: each text to a temporary file beside its original (synced,
-    with the original's permissions), then, all written, each replaces its original; on a
-    failure the temporary files are removed, the originals replaced so far restored, and
-    ``WriteError`` names the file and why."""
-    temps: dict[Path, Path] = {}
-    try:
-        for path, data in files.items():
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temps[path] = tmp
-            try:
-                with open(tmp, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                if path.exists():
-                    os.chmod(tmp, path.stat().st_mode & 0o777)
-            except OSError as exc:
-                raise WriteError(exc.errno, f"cannot write {path.name}: "
-                                 f"{exc.strerror or exc}") from None
-        done: list[tuple[Path, bytes | None]] = []
-        for path, tmp in temps.items():
-            try:
-                old = path.read_bytes() if path.exists() else None
-                os.replace(tmp, path)
-            except OSError as exc:
-                for back, data in reversed(done):  # undo the replacements made so far
-                    with contextlib.suppress(OSError):
-                        if data is None:
-                            back.unlink()
-                        else:
-                            back.write_bytes(data)
-                raise WriteError(exc.errno, f"cannot replace {path.name}: "
-                                 f"{exc.strerror or exc}") from None
-            done.append((path, old))
-    finally:
-        for tmp in temps.values():
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
 
 
 def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,

@@ -22,7 +22,6 @@ verdict is ``not_registered``, unless the entry declares ``unregistered = {<reas
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from toulmin.bibliography.lock import (
     UNREGISTERED,
     UNVERIFIED,
     VERIFIED,
+    write_together,
 )
 from toulmin.bibliography.model import Reference
 from toulmin.registries.abstracts import Abstract, fetch_abstract
@@ -220,9 +220,15 @@ def _insert_doi(bib_path: Path, ref: Reference, doi: str) -> None:
     if not head.rstrip().endswith(b","):
         raise ValueError(f"cannot insert a DOI into '{ref.key}': unusual first line")
     lines.insert(idx + 1, b"  doi = {" + doi.encode() + b"}," + nl)
-    tmp = bib_path.with_name(f".{bib_path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(b"\n".join(lines))
-    os.replace(tmp, bib_path)
+    write_together({bib_path: b"\n".join(lines)})
+
+
+def _differs(path: Path, text: str) -> bool:
+    """Whether the file at ``path`` does not hold exactly ``text``."""
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):
+        return True
 
 
 def _say(text: str, file) -> None:
@@ -395,14 +401,19 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
             records[ref.key] = old  # keep the last good answer
             continue
         records[ref.key] = record_for(outcome, ref.hash, today, old)
-    changed = lock.write(lock_path, records)
-    stored_note = "abstracts not stored"
+    # the lock and the abstracts together or neither (lock.write_together: WriteError)
+    files = {lock_path: lock.dumps(records)}
     if stored is not None:
         works = merge_abstracts(stored, refs, outcomes, today)
-        wrote = sources.write_abstracts(sources_path, works)
+        files[sources_path] = sources.dumps_abstracts(works)
+    changes = {p: text.encode("utf-8") for p, text in files.items() if _differs(p, text)}
+    write_together(changes)
+    changed = lock_path in changes
+    stored_note = "abstracts not stored"
+    if stored is not None:
         n = sum(1 for r in works.values() if not is_manual(r))
         stored_note = (f"{n} abstract{'s' * (n != 1)} stored; {sources_path.name} "
-                       f"{'updated' if wrote else 'unchanged'}")
+                       f"{'updated' if sources_path in changes else 'unchanged'}")
     counts: dict[str, int] = {}
     for o in outcomes.values():
         counts[o.verdict] = counts.get(o.verdict, 0) + 1

@@ -26,9 +26,9 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "add the entry by hand from the publisher's page; run `toulmin verify-refs` later, "
          "when the network is back"),
     Rule("CLI005", ERROR, "a file cannot be written",
-         "`add-ref` writes references.bib, the lock and the stored abstracts together; a "
-         "read-only folder or a full disk must leave all three as they were, never an "
-         "entry without its lock record.",
+         "`add-ref` and `verify-refs` write references.bib, the lock and the stored "
+         "abstracts together; a read-only folder or a full disk must leave them as they "
+         "were, never an entry without its lock record.",
          "toulmin add-ref 10.1371/journal.pone.0033693 (on a full disk)",
          "toulmin add-ref 10.1371/journal.pone.0033693 (with space free)",
          "make the files writable or free space, then run the command again"),
