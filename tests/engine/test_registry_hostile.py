@@ -418,3 +418,40 @@ def test_add_ref_of_an_answer_nested_too_deeply_to_decode_is_one_line(server, mi
     assert line.startswith(f"toulmin: {SCIENCE}: could not fetch the metadata")
     assert "nested too deeply" in line
     assert (minisite / "references.bib").read_bytes() == before
+
+
+# --------------------------------------------------------------------------- safety
+
+
+@pytest.mark.parametrize("doi,ok", [
+    (PONE, True),
+    ("10.1007/978-3-662-46370-3_13", True),  # recorded (tests/fixtures/registry)
+    ("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O", True),  # a real SICI
+    (INJECTED_DOI, False),
+    (f"{PONE}}}", False),  # closes the field
+    (f"{PONE}\\", False),  # escapes the closing brace
+    (f"{PONE} x", False),
+    ("10.1/x", False),  # no registrant of 1 digit
+    (f"{PONE}\u202e", False),
+    (10, False),
+])
+def test_valid_doi(doi, ok):
+    from toulmin.registries.safety import valid_doi
+
+    assert valid_doi(doi) is ok
+
+
+@pytest.mark.parametrize("text,shown", [
+    ("::error::x", "\u00b7:error::x"),  # a workflow command at the start of a line
+    ("  ::add-mask::secret", "\u00b7:add-mask::secret"),
+    ("a\n::error::x", "a ::error::x"),  # a line break would start a new line
+    ("red \x1b[31mtext\x1b[0m", "red text"),  # ANSI SGR
+    ("\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\", "link"),  # OSC 8 hyperlink
+    ("\x1b]0;title\x07after", "after"),  # OSC window title, BEL-terminated
+    ("abc\u202edcb", "abcdcb"),  # right-to-left override
+    ("nul\x00bell\x07", "nulbell"),
+])
+def test_for_terminal(text, shown):
+    from toulmin.registries.safety import for_terminal
+
+    assert for_terminal(text) == shown
