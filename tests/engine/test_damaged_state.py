@@ -188,3 +188,16 @@ def test_add_ref_in_a_read_only_tree_changes_no_file(server, minisite):
     assert re.search(r"cannot write references\.bib: (Read-only file system|Permission "
                      r"denied)", line), line
     assert _state(minisite) == before
+
+
+def test_add_ref_with_an_unreadable_lock_adds_nothing(server, minisite, run_cli):
+    # payload: a lock whose bytes are not UTF-8; add-ref would otherwise start a new lock
+    # holding only the new record, losing every other verdict
+    (minisite / "references.lock.json").write_bytes(b'{"format": 1, "entries": {\xff}}')
+    before = _state(minisite)
+    code, out, err = run_cli("add-ref", PONE, "--root", minisite)
+    assert code == 1 and out == "" and "Traceback" not in err
+    (line,) = [ln for ln in err.splitlines() if ln]
+    assert line.startswith("toulmin: cannot read ") and line.endswith(
+        "nothing was added (restore the lock, or delete it and run toulmin verify-refs)")
+    assert _state(minisite) == before
