@@ -63,7 +63,12 @@ def test_a_lock_that_cannot_be_read_is_one_ref000_line(minisite, run_cli, monkey
 
 @pytest.mark.parametrize("field,value,says", [
     ("differences", "title: entry 'A', registry 'B'", "'differences' as a string, not a list"),
-    ("differences", ["title"], "'differences' with an item that is not an object"),
+    ("differences", ["title"],
+     "'differences' with an item that is not an object of plain values"),
+    # payload: nesting the decoder follows (900 levels) inside a difference
+    ("differences", [{"field": "title", "entry": "A",
+                      "registry": json.loads("[" * 900 + "]" * 900)}],
+     "'differences' with an item that is not an object of plain values"),
     ("retracted", "yes", "'retracted' as a string, not true or false or null"),
     ("verdict", ["verified"], "'verdict' as a list, not a string"),
     ("checked", 20261122, "'checked' as a number, not a string"),

@@ -115,10 +115,17 @@ def record_problem(rec: object) -> str:
         if want is not None and not isinstance(value, want):
             return (f"has '{name}' as {_JSON.get(type(value), type(value).__name__)}, not "
                     f"{' or '.join(dict.fromkeys(_JSON[w] for w in want))}")
-        if name in ("differences", "updates") and not all(isinstance(v, dict)
-                                                         for v in value):
-            return f"has '{name}' with an item that is not an object"
+        if name in ("differences", "updates") and not all(_flat(v) for v in value):
+            return f"has '{name}' with an item that is not an object of plain values"
+        if name == "best_candidate" and value is not None and not _flat(value):
+            return f"has '{name}' that is not an object of plain values"
     return ""
+
+
+def _flat(value: object) -> bool:
+    """An object whose values are text, numbers, true/false or null (nothing nested)."""
+    return isinstance(value, dict) and all(
+        v is None or isinstance(v, str | int | float) for v in value.values())
 
 
 def _shown(key: str) -> str:
