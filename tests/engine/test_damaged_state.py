@@ -206,3 +206,27 @@ def test_add_ref_with_an_unreadable_lock_adds_nothing(server, minisite, run_cli)
     assert line.startswith("toulmin: cannot read ") and line.endswith(
         "nothing was added (restore the lock, or delete it and run toulmin verify-refs)")
     assert _state(minisite) == before
+
+
+@pytest.mark.parametrize("damage", ["latin-1", "nul", "folder"])
+def test_verify_refs_on_an_unreadable_reference_base_is_one_line(server, minisite, damage):
+    # payload: references.bib in Latin-1 (a name with "é" saved by an old editor), with a
+    # NUL byte, or a folder where the file belongs; verify-refs used to print a traceback
+    bib = minisite / "references.bib"
+    if damage == "folder":
+        bib.unlink()
+        bib.mkdir()
+        expected = r"references\.bib:1:1: BIB000 cannot be read: Is a directory"
+    else:
+        text = bib.read_text(encoding="utf-8")
+        payload = ("  note = {Ren\xe9 Descartes},\n".encode("latin-1") if damage == "latin-1"
+                   else b"  note = {a\0b},\n")
+        head, _, tail = text.partition("\n")
+        bib.write_bytes(head.encode() + b"\n" + payload + tail.encode())
+        expected = (r"references\.bib:2:\d+: DOC001 not UTF-8" if damage == "latin-1"
+                    else r"references\.bib:2:\d+: DOC002 ")
+    before = {p.name: p.read_bytes() for p in minisite.iterdir() if p.is_file()}
+    code, out, err = _add_ref(minisite, command=("verify-refs",))
+    assert code == 2 and "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1 and re.match(expected, err), err
+    assert {p.name: p.read_bytes() for p in minisite.iterdir() if p.is_file()} == before

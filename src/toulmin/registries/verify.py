@@ -48,6 +48,7 @@ from toulmin.registries.doiorg import fetch_csl
 from toulmin.registries.metadata import Metadata, parse_metadata
 from toulmin.registries.safety import UnsafeAnswer, for_terminal, valid_doi
 from toulmin.rules import RULES
+from toulmin.textfile import decode_text
 
 __all__ = ["DOI_PROPOSED", "MISMATCH", "NOT_FOUND", "NOT_REGISTERED", "UNCHECKED",
            "UNREGISTERED", "UNVERIFIED", "VERIFIED", "Outcome", "verify", "verify_refs"]
@@ -341,7 +342,18 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
     except ValueError as exc:
         print(f"toulmin: {exc}; the abstracts are not stored (fix the file first)", file=err)
         stored = None
-    library = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
+    try:
+        data = bib_path.read_bytes()
+    except OSError as exc:
+        print(RULES["BIB000"].at(bib_path.name, 1, 1, f"cannot be read: "
+                                 f"{exc.strerror or exc}; nothing was checked").format(),
+              file=err)
+        return 2
+    text, problems = decode_text(data, bib_path.name)
+    if problems:  # not UTF-8 or a NUL: `toulmin check` says where; nothing is checked
+        print(problems[0].format(), file=err)
+        return 2
+    library = bibmod.parse_string(text, str(bib_path))
     refs = list(library.entries.values())
 
     def progress(done: int, total: int, outcome: Outcome) -> None:
