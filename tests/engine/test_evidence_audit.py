@@ -185,7 +185,7 @@ def _html(attributions, **kw) -> str:
         post_url=kw.get("post_url", lambda p: f"/blog/{Path(p).stem}/"),
         work_label=kw.get("work_label", lambda k: f"Label of {k}"),
         work_url=kw.get("work_url", lambda k: f"/references/#ref-{k}"),
-        suppressed=kw.get("suppressed"))
+        work_title=kw.get("work_title", lambda k: ""), suppressed=kw.get("suppressed"))
 
 
 def test_the_page_counts_and_lists_every_attribution_grouped_by_post(attributions):
@@ -224,12 +224,13 @@ def test_everything_from_posts_bib_and_sources_is_escaped():
                     ("k<1>",), "p. <2>", FOUND, "k<1>", f"Fell to 42% {hostile}.", "abstract",
                     "europepmc", "2026-11-30", "", "", "javascript:alert(1)")
     page = _html([a], post_title=lambda p: hostile, work_label=lambda k: hostile,
-                 post_url=lambda p: "javascript:alert(2)",
+                 post_url=lambda p: "javascript:alert(2)", work_title=lambda k: hostile,
                  work_url=lambda k: 'x" onmouseover="alert(3)')
     assert "<script" not in page and "<img" not in page
     assert "javascript:" not in page
     assert 'onmouseover="' not in page
-    assert page.count("&lt;script&gt;") == 4  # the post's sentence, title, work, source
+    # the post's sentence and title, the work's label and title, the source's sentence
+    assert page.count("&lt;script&gt;") == 5
 
 
 def test_the_page_source_is_a_directive_under_an_escaped_title():

@@ -76,13 +76,15 @@ def counts(attributions: Iterable) -> dict[str, int]:
 def audit_html(attributions: list, *, post_title: Callable[[str], str],
                post_url: Callable[[str], str], work_label: Callable[[str], str],
                work_url: Callable[[str], str],
+               work_title: Callable[[str], str] = lambda key: "",
                suppressed: Mapping[tuple, str] | None = None) -> str:
     """The audit's HTML: the summary, then one section per document of ``attributions``
     (``Project.attributions()``, in that order).
 
     ``post_title(path)`` and ``post_url(path)`` give a document's title and link ("" for
     none), ``work_label(key)`` a work's short reference ("Clark et al. (2018)") and
-    ``work_url(key)`` its entry on the references page ("" for none); ``suppressed`` maps
+    ``work_url(key)`` its entry on the references page ("" for none), ``work_title(key)``
+    its full reference as text (the link's title, shown on hover); ``suppressed`` maps
     (path, line, column, code) to the reason an author gave for suppressing that finding.
     """
     suppressed = suppressed or {}
@@ -91,8 +93,8 @@ def audit_html(attributions: list, *, post_title: Callable[[str], str],
         by_doc.setdefault(a.path, []).append(a)
     parts = ['<div class="toulmin-audit">', _summary(attributions, len(by_doc))]
     for n, (path, rows) in enumerate(by_doc.items(), 1):
-        parts.append(_section(n, path, rows, post_title, post_url, work_label, work_url,
-                              suppressed))
+        parts.append(_section(n, path, rows, post_title, post_url,
+                              (work_label, work_url, work_title), suppressed))
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -123,7 +125,7 @@ def project_html(ext) -> str:
                       post_title=lambda path: doc_title(docs[path]) if path in docs else path,
                       post_url=post_url,
                       work_label=lambda key: "".join(ext.source_labels([key])) or key,
-                      work_url=work_url, suppressed=suppressed)
+                      work_url=work_url, work_title=ext.title_for, suppressed=suppressed)
 
 
 def _summary(attributions: list, documents: int) -> str:
@@ -136,12 +138,13 @@ def _summary(attributions: list, documents: int) -> str:
     items = "".join(
         f'<li><span class="toulmin-verdict toulmin-verdict-{_CLASS[v]}">{LABELS[v]}</span> '
         f"<strong>{n}</strong> {_COUNTED[v]}</li>" for v, n in found.items())
-    return (f'<p class="toulmin-audit-summary"><strong>{total}</strong> figure'
-            f"{'s' * (total != 1)} and quotations attributed to a source, on {pages}:</p>"
+    what = "figures and quotations" if total != 1 else "figure or quotation"
+    return (f'<p class="toulmin-audit-summary"><strong>{total}</strong> {what} attributed '
+            f"to a source, on {pages}:</p>"
             f'<ul class="toulmin-audit-counts">{items}</ul>')
 
 
-def _section(n: int, path: str, rows: list, post_title, post_url, work_label, work_url,
+def _section(n: int, path: str, rows: list, post_title, post_url, work: tuple,
              suppressed) -> str:
     esc = _esc
     title = esc(post_title(path) or path)
@@ -154,13 +157,14 @@ def _section(n: int, path: str, rows: list, post_title, post_url, work_label, wo
            "<th>Attributed to</th><th>Verdict</th><th>The source says</th></tr></thead>"
            "<tbody>"]
     for i, a in enumerate(rows, 1):
-        out.append(_row(f"audit-{n}-{i}", a, href, work_label, work_url, suppressed))
+        out.append(_row(f"audit-{n}-{i}", a, href, work, suppressed))
     out.append("</tbody></table></section>")
     return "\n".join(out)
 
 
-def _row(ident: str, a, post_href: str, work_label, work_url, suppressed) -> str:
+def _row(ident: str, a, post_href: str, work: tuple, suppressed) -> str:
     esc = _esc
+    work_label, work_url, work_title = work
     line = f"{a.line}"
     line = f'<a href="{post_href}">{line}</a>' if post_href else line
     what = "figure" if a.kind == "figure" else "quotation"
@@ -169,7 +173,9 @@ def _row(ident: str, a, post_href: str, work_label, work_url, suppressed) -> str
     for key in a.keys:
         label = esc(work_label(key) or key)
         href = _href(work_url(key))
-        works.append(f'<a href="{href}">{label}</a>' if href else label)
+        title = esc(" ".join(str(work_title(key) or "").split()))
+        title = f' title="{title}"' if title else ""
+        works.append(f'<a href="{href}"{title}>{label}</a>' if href else label)
     cited = "; ".join(works)
     if a.locator:
         cited += f", {esc(a.locator)}"
