@@ -106,6 +106,7 @@ def test_a_figure_found_in_the_abstract(attributions):
     # the post's sentence as plain text: emphasis marks dropped, the citation as written
     assert a.sentence == ("@newcombe1998two compared the methods on 96,000 points of the "
                           "parameter space.")
+    assert a.sentence[slice(*a.mark)] == "96,000"
     assert (a.keys, a.locator, a.key) == (("newcombe1998two",), "", "newcombe1998two")
     assert a.source_sentence == ("Seven methods for the single proportion are evaluated on "
                                  "96,000 parameter space points.")
@@ -132,6 +133,9 @@ def test_a_figure_of_a_work_without_stored_text(attributions):
     assert first.sentence == ("A simple fix is to add 2 successes and 2 failures before "
                               "computing a Wald interval [@agresti1998approximate].")
     assert first.keys == ("agresti1998approximate",)
+    # each marked at its own place in the sentence, not at the first "2"
+    at, end = first.sentence.index("2 successes"), second.sentence.index("2 failures")
+    assert (first.mark, second.mark) == ((at, at + 1), (end, end + 1))
     # the work has a DOI: SRC003 (said once in the document, recorded for both)
     assert (first.code, second.code) == ("SRC003", "SRC003")
     assert first.note == ("no stored text of 'agresti1998approximate' to check the figure 2 "
@@ -147,6 +151,7 @@ def test_a_quotation_found_in_an_excerpt_at_its_page(attributions):
                           'eye of a careful observer" [@cohen1988power, p. 26], and '
                           "@jacobson1991clinical asked, of a change in one person, whether "
                           "it was both reliable and large enough to be meaningful.")
+    assert a.sentence[slice(*a.mark)] == '"visible to the naked eye of a careful observer"'
     assert (a.keys, a.locator) == (("cohen1988power",), "p. 26")
     assert (a.source, a.source_locator, a.date) == ("excerpt", "p. 26", "2026-12-05")
     assert a.source_sentence == ("A medium effect size is one likely to be visible to the "
@@ -174,6 +179,25 @@ def test_attributions_follow_an_edit_to_the_stored_text(tmp_path):
     again = Project.load(site).attributions()
     assert (again[2].verdict, again[2].source_sentence, again[2].provenance()) == (
         FOUND, "Of them, 12 were score intervals.", "abstract, via Crossref, retrieved 2026-12-01")
+
+
+@pytest.mark.parametrize(("markdown", "figure", "plain", "marked"), [
+    # a range: the check reads its upper figure, the page marks what was written
+    ("of them, 55\u201356% had recovered [@clark2009improving].", "55\u201356%",
+     "of them, 55\u201356% had recovered [@clark2009improving].", "55\u201356%"),
+    ("- **About 40%** of [first](https://example.org/x) `code` appointments",
+     "About 40%", "About 40% of first appointments", "About 40%"),
+    ("> [21.8%]{stat=loans.rate} of loans, *i.e.* 30% [@k]", "30%",
+     "21.8% of loans, i.e. 30% [@k]", "30%"),
+])
+def test_the_plain_sentence_and_where_the_figure_is_in_it(markdown, figure, plain, marked):
+    from toulmin.checks.sources import plain_sentence
+    from toulmin.scan.masking import mask_markdown
+
+    at = markdown.index(figure)
+    text, (a, b) = plain_sentence(mask_markdown(markdown), at, at + len(figure))
+    assert text == plain
+    assert text[a:b] == marked
 
 
 # ------------------------------------------------------------------------------ the page
@@ -221,8 +245,8 @@ def test_a_suppressed_finding_shows_the_authors_reason(attributions):
 def test_everything_from_posts_bib_and_sources_is_escaped():
     hostile = '<script>alert("x")</script> & <img src=//evil.example/p.png>'
     a = Attribution("posts/<p>.md", 3, 1, "figure", "42%", f"It fell {hostile} to 42%.",
-                    ("k<1>",), "p. <2>", FOUND, "k<1>", f"Fell to 42% {hostile}.", "abstract",
-                    "europepmc", "2026-11-30", "", "", "javascript:alert(1)")
+                    (0, 0), ("k<1>",), "p. <2>", FOUND, "k<1>", f"Fell to 42% {hostile}.",
+                    "abstract", "europepmc", "2026-11-30", "", "", "javascript:alert(1)")
     page = _html([a], post_title=lambda p: hostile, work_label=lambda k: hostile,
                  post_url=lambda p: "javascript:alert(2)", work_title=lambda k: hostile,
                  work_url=lambda k: 'x" onmouseover="alert(3)')

@@ -149,7 +149,8 @@ class Attribution:
 
     ``path``/``line``/``column`` are the figure's (or the quotation's opening mark's) place;
     ``kind`` "figure" or "quotation"; ``written`` as written; ``sentence`` the document's
-    sentence around it as plain text (citations as written); ``keys`` the works it is
+    sentence around it as plain text (citations as written), ``mark`` the (start, end) of the
+    figure or quotation in it ((0, 0) when not known); ``keys`` the works it is
     attributed to, in order; ``locator`` the place in them the citation gives ("" none).
     ``verdict`` is one of ``VERDICTS``; when found, ``key`` is the work whose stored text
     holds it, ``source_sentence`` that text's sentence, and the text's provenance:
@@ -166,6 +167,7 @@ class Attribution:
     kind: str
     written: str
     sentence: str
+    mark: tuple[int, int]
     keys: tuple[str, ...]
     locator: str
     verdict: str
@@ -186,7 +188,7 @@ class Attribution:
     @classmethod
     def from_tuple(cls, values: tuple) -> Attribution:
         values = list(values)
-        values[6] = tuple(values[6])
+        values[6], values[7] = tuple(values[6]), tuple(values[7])
         return cls(*values)
 
     @property

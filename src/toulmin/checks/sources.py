@@ -141,15 +141,17 @@ class _SourceCheck:
             at = sentence_index(bounds, fig.start)
             items = by_sentence.get(at)
             if items:
-                self._figure(fig, items, plain_sentence(masked[bounds[at]:bounds[at + 1]]))
+                self._figure(fig, items, plain_sentence(
+                    masked[bounds[at]:bounds[at + 1]], fig.start - bounds[at],
+                    fig.end - bounds[at]))
 
-    def _figure(self, fig, items: list, sentence: str) -> None:
+    def _figure(self, fig, items: list, sentence: tuple[str, tuple[int, int]]) -> None:
         from toulmin.bibliography.sources import Evidence
         from toulmin.scan.figures import find_in, reported
 
         keys = list(dict.fromkeys(i.key for i in items))
         line, col = self.pos(fig.start)
-        place = (line, col, "figure", fig.text, sentence, tuple(keys),
+        place = (line, col, "figure", fig.text, *sentence, tuple(keys),
                  next((i.locator for i in items if i.locator), ""))
         for key in keys:
             for st in self.sources.texts(key):
@@ -242,8 +244,9 @@ class _SourceCheck:
 
     # -- quotations ----------------------------------------------------------------------------
 
-    def _quote_sentence(self, quoted: str, q) -> str:
-        """The sentence (or sentences) of the document holding quotation ``q``."""
+    def _quote_sentence(self, quoted: str, q) -> tuple[str, tuple[int, int]]:
+        """The sentence (or sentences) of the document holding quotation ``q``, and where
+        the quotation is in it (a block quotation: all of it)."""
         from toulmin.scan.sentences import sentence_bounds, sentence_index
 
         if self._quote_bounds is None:
@@ -251,7 +254,11 @@ class _SourceCheck:
         bounds = self._quote_bounds
         first = sentence_index(bounds, q.start)
         last = sentence_index(bounds, max(q.start, q.end - 1))
-        return plain_sentence(self.scanned.masked[bounds[first]:bounds[last + 1]])
+        text = self.scanned.masked[bounds[first]:bounds[last + 1]]
+        if q.kind == "block":
+            found, _ = plain_sentence(text)
+            return found, (0, len(found))
+        return plain_sentence(text, q.start - bounds[first], q.end - bounds[first])
 
     def _quotations(self, quoted: str) -> None:
         from toulmin.bibliography.sources import Evidence
@@ -266,7 +273,7 @@ class _SourceCheck:
             if not segments:
                 continue
             keys = list(dict.fromkeys(i.key for i in items))
-            place = (q.line, q.column, "quotation", q.text, self._quote_sentence(quoted, q),
+            place = (q.line, q.column, "quotation", q.text, *self._quote_sentence(quoted, q),
                      tuple(keys), q.locator or next((i.locator for i in items if i.locator),
                                                    ""))
             found = None
@@ -434,18 +441,25 @@ _SPACE = re.compile(r"\s+")
 _SENTENCE_MAX = 1200
 
 
-def plain_sentence(masked: str) -> str:
+def plain_sentence(masked: str, start: int = 0, end: int = 0) -> tuple[str, tuple[int, int]]:
     """A sentence of a document's masked text (code, tags, comments and link destinations
     blanked) as plain text: link text kept, attribute lists (``{stat=}``), block, list and
     heading marks, emphasis and code marks dropped, white space collapsed; citations as
-    written."""
+    written. With it, where ``masked[start:end]`` (a figure, a quotation) is in that text
+    ((0, 0) when ``start == end``)."""
+    if 0 <= start < end <= len(masked):
+        masked = f"{masked[:start]}\x01{masked[start:end]}\x02{masked[end:]}"
     text = _LINK.sub(r"\1", masked)
     text = _ATTRS.sub("", text)
     text = _MARKS.sub("", text)
     text = _SPACE.sub(" ", text.replace("\x00", " ")).strip()
+    a, b = text.find("\x01"), text.find("\x02")
+    mark = (a, b - 1) if 0 <= a < b else (0, 0)
+    text = text.replace("\x01", "").replace("\x02", "")
     if len(text) > _SENTENCE_MAX:
         text = text[: _SENTENCE_MAX - 1].rstrip() + "\u2026"
-    return text
+        mark = mark if mark[1] < _SENTENCE_MAX - 1 else (0, 0)
+    return text, mark
 
 
 def _sentence(text: str, start: int, end: int) -> str:

@@ -168,7 +168,8 @@ def _row(ident: str, a, post_href: str, work: tuple, suppressed) -> str:
     line = f"{a.line}"
     line = f'<a href="{post_href}">{line}</a>' if post_href else line
     what = "figure" if a.kind == "figure" else "quotation"
-    said = f'<span class="toulmin-audit-kind">{what}</span> {_marked(a.sentence, a.written)}'
+    said = (f'<span class="toulmin-audit-kind">{what}</span> '
+            f"{_marked(a.sentence, a.written, a.mark)}")
     works = []
     for key in a.keys:
         label = esc(work_label(key) or key)
@@ -198,7 +199,7 @@ def _row(ident: str, a, post_href: str, work: tuple, suppressed) -> str:
         if href:
             where = f'<a href="{href}">{where}</a>'
         work = esc(work_label(a.key) or a.key) if len(a.keys) > 1 else ""
-        source = (f"<blockquote>{_marked(a.source_sentence, '')}</blockquote>"
+        source = (f"<blockquote>{_esc(a.source_sentence)}</blockquote>"
                   f'<span class="toulmin-provenance">{work + ": " if work else ""}'
                   f"{where}</span>")
     return (f'<tr id="{ident}" class="toulmin-audit-row toulmin-audit-'
@@ -206,12 +207,15 @@ def _row(ident: str, a, post_href: str, work: tuple, suppressed) -> str:
             f"<td>{verdict}</td><td>{source}</td></tr>")
 
 
-def _marked(sentence: str, written: str) -> str:
-    """``sentence`` escaped, the first occurrence of ``written`` in it marked."""
-    at = sentence.find(written) if written else -1
-    if at < 0:
-        return _esc(sentence)
-    end = at + len(written)
+def _marked(sentence: str, written: str, mark: tuple = (0, 0)) -> str:
+    """``sentence`` escaped, its part at ``mark`` (start, end) marked, or else the first
+    occurrence of ``written`` in it."""
+    at, end = mark if len(mark) == 2 else (0, 0)
+    if not 0 <= at < end <= len(sentence):
+        at = sentence.find(written) if written else -1
+        if at < 0:
+            return _esc(sentence)
+        end = at + len(written)
     return (f"{_esc(sentence[:at])}<mark>{_esc(sentence[at:end])}</mark>"
             f"{_esc(sentence[end:])}")
 
