@@ -25,13 +25,13 @@ from pathlib import Path
 from toulmin import cache
 from toulmin.bibliography.loading import load_in_background
 from toulmin.bibliography.model import Bibliography
-from toulmin.bibliography.sources import Evidence, Sources, load_sources
+from toulmin.bibliography.sources import Attribution, Evidence, Sources, load_sources
 from toulmin.findings import ERROR, Finding, sort_findings
 from toulmin.paths import escapes
 from toulmin.settings import Settings
 from toulmin.textfile import decode_text
 
-CHECK_CACHE_FORMAT = 4  # 4: evidence kept with each document's findings
+CHECK_CACHE_FORMAT = 5  # 4: evidence kept with each document's findings; 5: attributions
 
 
 @dataclass(slots=True)
@@ -51,6 +51,8 @@ class Document:
     scan: tuple | None = None
     #: what the source check found in the cited works' stored text, filled by the check
     evidence: list[Evidence] = field(default_factory=list)
+    #: every figure and quotation the source check examined, with its verdict
+    attributions: list[Attribution] = field(default_factory=list)
     #: what reading the bytes found (DOC001 not UTF-8, DOC002 a NUL byte), reported by
     #: the document check of ``checks.documents``
     read_findings: list[Finding] = field(default_factory=list)
@@ -173,6 +175,7 @@ class Project:
                 doc.cited = list(hit[2])
                 doc.stats = list(hit[3])
                 doc.evidence = [Evidence(*e) for e in hit[5]]
+                doc.attributions = [Attribution.from_tuple(a) for a in hit[6]]
             else:
                 if document_checks is None:
                     document_checks = [c for c in interface.checks(interface.DOCUMENT)
@@ -180,7 +183,8 @@ class Project:
                 doc_findings = self._check_document(doc, site, document_checks)
             fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
                                doc.cited, doc.stats, stat_id,
-                               [e.to_tuple() for e in doc.evidence])
+                               [e.to_tuple() for e in doc.evidence],
+                               [a.to_tuple() for a in doc.attributions])
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
         cited_anywhere.update(self._statistic_sources())
@@ -220,6 +224,7 @@ class Project:
         for chk in document_checks:
             out.extend(chk.function(ctx))
         doc.evidence = list(ctx.evidence)
+        doc.attributions = list(ctx.attributions)
         return out
 
     # -- the cited works' stored text --------------------------------------------------------
@@ -241,6 +246,14 @@ class Project:
             self._by_path = {doc.path: doc for doc in self.documents}
         doc = self._by_path.get(doc_path)
         return list(doc.evidence) if doc is not None else []
+
+    def attributions(self) -> list[Attribution]:
+        """Every figure and quotation the source check examined, in every document (in the
+        project's order of documents, then in order of appearance), each with its sentence,
+        the works cited for it and the verdict (``bibliography.sources.Attribution``)."""
+        self.check()
+        return [a for doc in self.documents
+                for a in sorted(doc.attributions, key=lambda a: (a.line, a.column))]
 
     # -- data and statistics -----------------------------------------------------------------
 

@@ -75,6 +75,10 @@ class Settings:
         "default", "the Content-Security-Policy each page declares in a <meta> ('default': "
         "nothing from another host; '': none; or a policy of your own)")
     references_title: str = _option("References", "heading of each page's reference list")
+    audit_page: str = _option("evidence.md", "where the build puts the generated evidence "
+                              "audit page, relative to docs_dir ('' for none)")
+    audit_title: str = _option("Evidence audit", "the evidence audit page's title (and its "
+                               "name in the nav)")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")
     rules: dict = dataclasses.field(default_factory=dict, metadata={

@@ -22,7 +22,7 @@ from toulmin.adapters.mkdocs import escaping, policy, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
-from toulmin.render import statpages
+from toulmin.render import audit, statpages
 from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
 from toulmin.rules import RULES, families, human
@@ -92,6 +92,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             raise PluginError(f"toulmin: reference base not found: {settings.bibliography}")
         if settings.stopwords and not (self.root / settings.stopwords).is_file():
             raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
+        audit_page = _audit_page(settings)
         self.project = Project.load(self.root, settings)
         # front matter values the theme would print as markup, escaped whatever SEC002 says
         self.printed = escaping.printed_values(d.text for d in self.project.documents)
@@ -127,6 +128,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             gc.freeze()
             self._frozen = True
         config.markdown_extensions.append(self.extension)
+        if audit_page:
+            _list_in_nav(config, audit_page, settings.audit_title or audit.TITLE)
         if settings.assets:
             _link_assets(config)
         return config
@@ -145,6 +148,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                     and escapes(self.root, f.abs_src_path)):
                 files.remove(f)
         self._add_statistic_pages(files, config)
+        self._add_audit_page(files, config)
         self._add_charts(files, config)
         if self.settings.assets:
             _add_assets(files, config)
@@ -208,6 +212,21 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                 files.append(page)
             if self.extension is not None:  # statistics/NAME.html without directory URLs
                 self.extension.stat_urls[name] = site_path(page.url)
+
+    def _add_audit_page(self, files, config) -> None:
+        """The evidence audit page (``render.audit``), generated at ``audit_page``: never a
+        file of docs_dir, which would be an audit written by hand."""
+        src_uri = _audit_page(self.settings)
+        if not src_uri:
+            return
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(
+                f"toulmin: {posixpath.join(self.settings.docs_dir, src_uri)} exists, but the "
+                "build generates the evidence audit page there: delete the file, or set the "
+                "option audit_page to another path ('' for no audit page)")
+        files.append(File.generated(
+            config, src_uri, content=audit.page_source(self.settings.audit_title),
+            inclusion=InclusionLevel.INCLUDED))
 
     # Each post's URL, for the backlinks on the site-wide References page.
     def on_nav(self, nav, *, config, files):
@@ -404,6 +423,47 @@ _JS = ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
 #: published beside the scripts, as their BSD licences ask of a redistribution
 _NOTICES = ("vendor/vega/LICENSE-vega", "vendor/vega/LICENSE-vega-lite",
             "vendor/vega/LICENSE-vega-embed")
+
+
+def _audit_page(settings) -> str:
+    """The audit page's path in docs_dir ("" for none); a path that is not a Markdown file
+    inside docs_dir is one line of error."""
+    path = (settings.audit_page or "").strip()
+    if not path:
+        return ""
+    norm = posixpath.normpath(path.replace("\\", "/"))
+    if (not norm.endswith(".md") or norm.startswith(("/", "../")) or norm == ".."
+            or any(not part or part.startswith(".") for part in norm.split("/"))):
+        raise PluginError(f"toulmin: audit_page '{path}' is not a Markdown file's path "
+                          "inside docs_dir (e.g. evidence.md; '' for no audit page)")
+    return norm
+
+
+def _list_in_nav(config, path: str, title: str) -> None:
+    """List the page at ``path`` in an explicit nav (after the references page, else at
+    the end), unless the nav lists it already; an automatic nav lists it by itself."""
+    nav = config.nav
+    if not isinstance(nav, list):
+        return
+
+    def targets(item):
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, list):
+                    for sub in value:
+                        yield from targets(sub)
+                elif isinstance(value, str):
+                    yield value
+
+    if any(posixpath.normpath(t) == path for item in nav for t in targets(item)):
+        return
+    at = len(nav)
+    for i, item in enumerate(nav):
+        if any(posixpath.basename(t) == "references.md" for t in targets(item)):
+            at = i + 1
+    nav.insert(at, {title: path})
 
 
 def _blog_view(page) -> bool:
