@@ -10,6 +10,7 @@ while it writes its pages, when asked to, so a test can kill it there: MkDocs ha
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -228,3 +229,19 @@ def test_a_site_set_aside_by_a_killed_swap_is_put_back(tmp_path):
     swap.clean_leftovers(tmp_path / "site")
     assert (tmp_path / "site" / "index.html").read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_full_disk_while_writing_the_site_keeps_the_previous_one_and_no_folder(site):
+    """Every file the build writes is limited to 64 KiB (RLIMIT_FSIZE, as a full disk):
+    the copy of a larger file (the vendored Vega library) fails with EFBIG mid-build."""
+    before = _snapshot(site / "site")
+    assert max(len(b) for b in before.values()) > 65536
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+    proc = _build(site, preexec_fn=limit)
+    assert proc.returncode != 0
+    assert "File too large" in proc.stderr
+    assert _temporary(site) == []
+    assert _snapshot(site / "site") == before
