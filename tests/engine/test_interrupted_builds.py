@@ -245,3 +245,26 @@ def test_a_full_disk_while_writing_the_site_keeps_the_previous_one_and_no_folder
     assert "File too large" in proc.stderr
     assert _temporary(site) == []
     assert _snapshot(site / "site") == before
+
+
+def test_site_dir_is_given_back_after_the_build_for_gh_deploy(site):
+    """``mkdocs gh-deploy`` and other callers of MkDocs' build read ``site_dir`` after it:
+    they find the site, not the temporary folder (run as gh-deploy does, in a process)."""
+    code = (
+        "from mkdocs import config\n"
+        "from mkdocs.commands import build\n"
+        "cfg = config.load_config('mkdocs.yml')\n"
+        "given = cfg.site_dir\n"
+        "cfg.plugins.on_startup(command='gh-deploy', dirty=False)\n"
+        "try:\n"
+        "    build.build(cfg)\n"
+        "finally:\n"
+        "    cfg.plugins.on_shutdown()\n"
+        "assert cfg.site_dir == given, (cfg.site_dir, given)\n"
+        "print(cfg.site_dir)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert Path(proc.stdout.strip()) == site / "site"
+    assert (site / "site" / "index.html").is_file()
+    assert _temporary(site) == []
