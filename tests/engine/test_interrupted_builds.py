@@ -268,3 +268,27 @@ def test_site_dir_is_given_back_after_the_build_for_gh_deploy(site):
     assert Path(proc.stdout.strip()) == site / "site"
     assert (site / "site" / "index.html").is_file()
     assert _temporary(site) == []
+
+
+def test_a_site_that_cannot_be_renamed_gets_the_new_entries(tmp_path, monkeypatch):
+    """site_dir a mount point (a container's volume): renaming it fails with EBUSY, as the
+    kernel answers for one; the new site's entries are moved into it instead."""
+    import errno
+
+    site = _tree(tmp_path / "site", "old")
+    (site / "only-old.html").write_text("old")
+    new = _tree(tmp_path / ".site.building-1", "new")
+    rename = os.rename
+
+    def busy(src, dst):
+        if Path(src) == site:
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(src))
+        return rename(src, dst)
+
+    monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(swap.os, "rename", busy)
+    swap.put_in_place(new, site)
+    assert (site / "index.html").read_text() == "new"
+    assert (site / "sub" / "page.html").read_text() == "new"
+    assert not (site / "only-old.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

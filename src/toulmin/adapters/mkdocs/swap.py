@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import errno
 import logging
 import os
 import re
@@ -69,7 +68,8 @@ def clean_leftovers(site: Path) -> list[Path]:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Exchange the folders ``a`` and ``b`` in one step (Linux's renameat2 with
-    RENAME_EXCHANGE); False where the system or the file system has no such call."""
+    RENAME_EXCHANGE); False where it could not (no such call, a file system without it,
+    ``b`` a mount point), and nothing was changed."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
@@ -78,12 +78,7 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                           ctypes.c_uint)
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(a))
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def put_in_place(new: Path, site: Path) -> None:
