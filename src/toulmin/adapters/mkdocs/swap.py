@@ -169,7 +169,7 @@ class SiteSwap:
             from mkdocs.exceptions import PluginError
 
             raise PluginError(f"toulmin: cannot put the built site in {self.site_dir}: "
-                              f"{exc.strerror or exc}; the previous site is unchanged") from None
+                              f"{exc.strerror or exc}") from None
         self.temp = None
         log.info(f"toulmin: the new site is in place in {self.site_dir}")
         self._restore()
