@@ -87,6 +87,22 @@ def write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
+def process_alive(pid: int) -> bool:
+    """True while a process ``pid`` exists (this one included): a temporary file or folder
+    named for a process that is gone was left by a killed run and can be removed."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OSError:
+        return False
+    return True
+
+
 def read_versioned(path: Path, fmt: int, key: str = "") -> Any | None:
     """The value ``write_versioned`` stored under the same format and key by this code, or
     None when absent, corrupt, or written in another format, for other inputs, or by other

@@ -357,7 +357,11 @@ def cmd_charts(args: argparse.Namespace) -> int:
     result = charts.compute(root, settings.scripts_dir, settings.datapackage,
                             settings.cache_dir, use_cache=not args.force, progress=progress,
                             limits=Limits.of(settings))
-    written = [] if args.check else charts.write(root, result, settings.charts_dir)
+    try:
+        written = [] if args.check else charts.write(root, result, settings.charts_dir)
+    except charts.WriteError as exc:  # nothing was changed: one line, no traceback
+        print(exc.finding().format(), file=sys.stderr)
+        return 1
     findings = chart_findings(root, result, check_files=args.check,
                               charts_dir=settings.charts_dir)
     for f in findings:

@@ -179,4 +179,7 @@ def _render_charts(root: Path, progress: Callable[[str], None] | None) -> list[s
     from toulmin.definitions import charts
 
     result = charts.compute(root, progress=progress)
-    return charts.write(root, result)
+    try:
+        return charts.write(root, result)
+    except charts.WriteError as exc:
+        raise InitError(exc.finding()) from None

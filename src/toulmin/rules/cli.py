@@ -1,5 +1,6 @@
-"""Rules CLI001-CLI005: the command line's own arguments (``cli.app``) and the network
-commands' reach (``registries.client``) and the files they write."""
+"""Rules CLI001-CLI006: the command line's own arguments (``cli.app``), the network
+commands' reach (``registries.client``) and the files they write (CLI005: the reference
+base and its lock; CLI006: the charts, ``definitions.charts.write``)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -32,4 +33,11 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "toulmin add-ref 10.1371/journal.pone.0033693 (on a full disk)",
          "toulmin add-ref 10.1371/journal.pone.0033693 (with space free)",
          "make the files writable or free space, then run the command again"),
+    Rule("CLI006", ERROR, "a chart file cannot be written (full disk, file size limit)",
+         "`toulmin charts` writes every chart's files or none: a chart whose SVG was updated "
+         "and whose Vega-Lite JSON was not, or half the charts updated, would be committed "
+         "as they are and disagree with the data.",
+         "toulmin charts (on a full disk)", "toulmin charts (after freeing space)",
+         "free space on the disk (or raise the file size limit) and run the command again; "
+         "the committed charts are unchanged and no temporary file is left"),
 ))

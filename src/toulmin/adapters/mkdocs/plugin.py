@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from toulmin import settings as schema
 from toulmin.adapters.mkdocs import escaping, policy, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
+from toulmin.adapters.mkdocs.swap import SiteSwap
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
 from toulmin.render import audit, statpages
@@ -40,6 +41,10 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.post_files: dict[str, File] = {}
         #: True under ``mkdocs serve``: check errors become page banners, not a failed build
         self.serving = False
+        #: True under ``--dirty``: MkDocs writes over the site it has, so it builds in place
+        self.dirty = False
+        #: the folder this build writes, beside the site until the build finished
+        self.swap = SiteSwap()
         #: this build's findings by document path (for the banners under serve)
         self.page_findings: dict[str, list] = {}
         #: under serve, the cache folder of the charts drawn again for the preview
@@ -72,10 +77,21 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     # which is why on_config resets every per-build field and reloads the project.
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
+
+    # Before any other plugin reads site_dir: the build writes a sibling folder, put in
+    # place of the site only when the build finished (_put_site_in_place), so a failed,
+    # interrupted or killed build leaves the previous site intact. Not under serve, which
+    # builds into a temporary folder of its own, nor under --dirty.
+    @event_priority(10_000)
+    def _build_beside(self, config):
+        if self.config.enabled and not self.serving and not self.dirty:
+            self.swap.begin(config)
+        return config
 
     # Load and check everything once, before any page is read or any file written, so a
     # failed check leaves the previous site untouched.
-    def on_config(self, config):
+    def _load_and_check(self, config):
         self.project = None
         self.extension = None
         self.post_files = {}
@@ -133,6 +149,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         if settings.assets:
             _link_assets(config)
         return config
+
+    on_config = CombinedEvent(_build_beside, _load_and_check)
 
     # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
     # (it collects posts at priority -50, after this).
@@ -351,6 +369,11 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     def on_build_error(self, *, error):
         self._unfreeze()
+        self.swap.abandon()
+
+    # Interrupted (Ctrl-C) or done: no temporary site is left behind.
+    def on_shutdown(self):
+        self.swap.abandon()
 
     # Keep this build's renderings for the next one.
     def _post_build(self, *, config):
@@ -378,7 +401,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                 except feeds.FeedError as exc:
                     raise PluginError(f"toulmin: {exc}") from None
 
-    on_post_build = CombinedEvent(_post_build, _check_feeds)
+    # Last of every plugin's on_post_build (the search index, the feeds, the blog's and
+    # Material's plugins all write before): the finished site replaces the previous one.
+    @event_priority(-10_000)
+    def _put_site_in_place(self, *, config):
+        self.swap.finish()
+
+    on_post_build = CombinedEvent(_post_build, _check_feeds, _put_site_in_place)
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
