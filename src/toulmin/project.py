@@ -160,9 +160,9 @@ class Project:
         site = interface.SiteContext(self)
         document_checks = None  # imported on the first document the cache does not hold
         # Mentions depend on the stopwords too: results found with others are not reused.
-        # ... and the source check on the stored texts.
+        # ... and the source check on the stored texts and on require_stored_text.
         bib_id = (f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}:"
-                  f"{self.sources.digest}")
+                  f"{self.sources.digest}:{int(self.settings.require_stored_text)}")
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached_docs, cached_site = _read_check_cache(cache_file, bib_id)

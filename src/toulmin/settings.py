@@ -79,6 +79,9 @@ class Settings:
                               "audit page, relative to docs_dir ('' for none)")
     audit_title: str = _option("Evidence audit", "the evidence audit page's title (and its "
                                "name in the nav)")
+    require_stored_text: bool = _option(False, "SRC003 for every cited work a figure or "
+                                        "quotation rests on that has no stored text, not "
+                                        "only for works with a DOI")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")
     rules: dict = dataclasses.field(default_factory=dict, metadata={

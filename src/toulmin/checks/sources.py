@@ -10,8 +10,10 @@ the excerpts of the full text) of at least one of them, at the precision written
   the message lists (a few of) the figures the source does report;
 - SRC002 (warning) not found, the citation gives a page: an excerpt of that page is
   wanted;
-- SRC003 (warning) a work a figure or quotation rests on has a DOI but no stored text at
-  all (once per document and work).
+- SRC003 (warning) a work a figure or quotation rests on has no stored text at all (once
+  per document and work): a work with a DOI always (``verify-refs`` can store its
+  abstract); one without a DOI (a report, a book) when the site sets
+  ``require_stored_text`` (its text can only be an excerpt copied by hand).
 
 A direct quotation (``scan.quotations``) attributed to a work is looked up word for word,
 white space, typographic quotes, dashes and ellipses normalised (an ellipsis or a bracketed
@@ -215,26 +217,32 @@ class _SourceCheck:
 
     def _textless(self, keys: list[str], line: int, col: int, what: str,
                   place: tuple) -> bool:
-        """SRC003 for each work of ``keys`` with a DOI and no stored text (once a
-        document); True when any of them has no stored text (nothing can be concluded:
-        recorded as such)."""
+        """SRC003 for each work of ``keys`` with no stored text that must have some (a work
+        with a DOI; any work when ``require_stored_text`` is set), once a document; True
+        when any of them has no stored text (nothing can be concluded: recorded as such)."""
         missing = [k for k in keys if not self.sources.has(k)]
-        if missing:
-            from toulmin.bibliography.sources import NO_TEXT, Attribution
+        if not missing:
+            return False
+        from toulmin.bibliography.sources import NO_TEXT, Attribution
 
-            doi = any(self.index[k][2] for k in missing)
-            self.ctx.attributions.append(Attribution(
-                self.path, *place, NO_TEXT, code="SRC003" if doi else "",
-                note=f"no stored text of {_names(missing)} to check {what} against"))
-        for key in missing:
-            if self.index[key][2] and key not in self.warned:
-                self.warned.add(key)
-                self.out.append(RULES["SRC003"].at(
-                    self.path, line, col,
-                    f"no stored text of '{key}' to check {what} against",
-                    "run 'toulmin verify-refs' to store its abstract, or record an excerpt "
-                    f"in {self.ctx.settings.sources_dir}/{key}.yaml"))
-        return bool(missing)
+        every = self.ctx.settings.require_stored_text
+        wanted = [k for k in missing if every or self.index[k][2]]
+        self.ctx.attributions.append(Attribution(
+            self.path, *place, NO_TEXT, code="SRC003" if wanted else "",
+            note=f"no stored text of {_names(missing)} to check {what} against"))
+        excerpts = self.ctx.settings.sources_dir
+        for key in wanted:
+            if key in self.warned:
+                continue
+            self.warned.add(key)
+            hint = (f"run 'toulmin verify-refs' to store its abstract, or record an excerpt "
+                    f"in {excerpts}/{key}.yaml" if self.index[key][2] else
+                    f"it has no DOI, so no registry can store its text: record the passage "
+                    f"that holds it, with its page, in {excerpts}/{key}.yaml")
+            self.out.append(RULES["SRC003"].at(
+                self.path, line, col, f"no stored text of '{key}' to check {what} against",
+                hint))
+        return True
 
     def _excerpts_at(self, key: str, locator: str) -> list:
         from toulmin.bibliography.sources import locator_covers
