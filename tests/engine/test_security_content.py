@@ -269,3 +269,23 @@ def test_render_cost_bounds_what_is_rendered():
     assert render_cost("![](charts/" * 4000) > 2_000_000
     table = "".join(f"| [n{i}](https://x.example/{i}) | <b>x</b> |\n" for i in range(1000))
     assert render_cost(table) == 0
+
+
+def test_an_atom_feed_of_any_values_parses():
+    # values no front matter can hold (YAML refuses a lone surrogate: DOC004) still make a
+    # well-formed feed: the serializer escapes, the characters XML forbids are dropped
+    import xml.etree.ElementTree as etree
+
+    from toulmin.render.feeds import FeedEntry, atom_feed
+
+    hostile = "a & <b>x</b> ]]> \x01\x0b \ud800 \udfff \ufffe end"
+    entry = FeedEntry(title=hostile, url="https://s.example/p/", date=None, authors=(hostile,),
+                      content_html=f"<p>{hostile}</p>", summary=hostile,
+                      categories=(hostile, "]]>"))
+    data = atom_feed([entry], title=hostile, site_url="https://s.example/",
+                     feed_url="https://s.example/feed_atom.xml", subtitle=hostile)
+    root = etree.fromstring(data)
+    ns = "{http://www.w3.org/2005/Atom}"
+    kept = "a & <b>x</b> ]]>" + " " * 5 + "end"  # the forbidden five dropped, spaces kept
+    assert root.find(f"{ns}entry/{ns}title").text == kept
+    assert [c.get("term") for c in root.iter(f"{ns}category")] == [kept, "]]>"]
