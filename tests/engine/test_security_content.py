@@ -83,6 +83,11 @@ PAYLOADS = [
      "<text>x</text></a></svg>", [("SEC005", 1)]),
     ("style-url-javascript", '<p style="background:url(javascript:alert(1))">x</p>',  # main
      [("SEC005", 1)]),
+    ("iframe-data-page", '<iframe src="data:text/html,<script>alert(1)</script>">',
+     [("SEC006", 1), ("SEC003", 1)]),
+    ("iframe-javascript", '<iframe src="javascript:alert(1)"></iframe>', [("SEC006", 1)]),
+    ("object-data-page", '<object data="data:text/html;base64,PHNjcmlwdD4="></object>',
+     [("SEC006", 1)]),
     ("alt-is-text", '<img src="../assets/x.png" alt="data: 2019 figures">', []),  # main
     # -- SEC008: content from another host ----------------------------------------------------
     ("img-other-host", '<img src="https://tracker.example/p.gif">', [("SEC008", 1)]),

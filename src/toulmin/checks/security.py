@@ -219,7 +219,8 @@ def _tag_problems(tag: StartTag) -> list[_Problem]:
         if name in _EMBEDS and embed_source is None:
             if a.name == "srcdoc":
                 embed_source = "srcdoc"
-            elif a.name in _EMBED_SOURCES and external_url(a.value):
+            elif a.name in _EMBED_SOURCES and _ABSOLUTE.match(_normal_url(a.value)):
+                # another host, or a data:/javascript: page (SEC005 leaves embeds to this)
                 embed_source = a.value
     if embed_source is not None:
         what = ("a whole page in srcdoc" if embed_source == "srcdoc"
