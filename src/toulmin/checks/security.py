@@ -342,12 +342,17 @@ def _site_extensions(root) -> tuple[tuple[str, str], ...]:
     return _read_extensions(str(root), stamp)
 
 
+#: extensions the check does not render with: toulmin's own needs the project; snippets
+#: reads files named in the post (``--8<-- "/dev/zero"`` would hang the check)
+_NOT_RENDERED = frozenset({"toulmin", "pymdownx.snippets"})
+
+
 @functools.lru_cache(maxsize=8)
 def _read_extensions(root: str, stamp: int) -> tuple[tuple[str, str], ...]:
     from toulmin.settings import markdown_extensions
 
     return tuple((name, json.dumps(options, sort_keys=True, default=str))
-                 for name, options in markdown_extensions(root) if name != "toulmin")
+                 for name, options in markdown_extensions(root) if name not in _NOT_RENDERED)
 
 
 def render(text: str, root) -> str:
@@ -407,6 +412,7 @@ RENDER_LIMIT = 100_000
 #: ... and its blocks' length times their unclosed ``(``, ``[`` and ``<`` stays under this
 #: (about a third of a second of rendering; a table of a thousand links costs nothing)
 RENDER_BUDGET = 2_000_000
+_RENDER_WORTHY = re.compile(r"<[A-Za-z]|\{|!\[")
 _BLOCKS = re.compile(r"\n[ \t]*\n")
 
 
@@ -427,9 +433,10 @@ def rendered_content_rules(ctx: DocumentContext) -> list[Finding]:
     """SEC003-SEC008 in the HTML the document renders to (what the source scan missed);
     SEC009 when it is too large, or too contrived, to render in bounded time."""
     text = ctx.text
-    # Without raw HTML, an attribute list or an image, the page holds what the source scan
-    # read: only links (and it reads every one); rendering costs ~10 ms a post.
-    if "<" not in text and "{" not in text and "![" not in text:
+    # Without a tag, an attribute list or an image (a comment is none), the page holds
+    # what the source scan read: only links (and it reads every one); rendering costs
+    # ~10 ms a post.
+    if _RENDER_WORTHY.search(text) is None:
         return []
     cost = render_cost(text) if len(text) <= RENDER_LIMIT else None
     if cost is None or cost > RENDER_BUDGET:
