@@ -161,8 +161,10 @@ class Project:
         document_checks = None  # imported on the first document the cache does not hold
         # Mentions depend on the stopwords too: results found with others are not reused.
         # ... and the source check on the stored texts and on require_stored_text.
+        # ... and the rendered-page check on the site's Markdown extensions.
         bib_id = (f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}:"
-                  f"{self.sources.digest}:{int(self.settings.require_stored_text)}")
+                  f"{self.sources.digest}:{int(self.settings.require_stored_text)}:"
+                  f"{_extensions_identity(self.root)}")
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached_docs, cached_site = _read_check_cache(cache_file, bib_id)
@@ -434,6 +436,15 @@ def _bib_identity(bib: Bibliography) -> str:
     for key, (year, names, doi, *_) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
     return h.hexdigest()
+
+
+def _extensions_identity(root: Path) -> str:
+    """A hash of the Markdown extensions mkdocs.yml lists (the page the security check
+    renders depends on them)."""
+    from toulmin.settings import markdown_extensions
+
+    return hashlib.blake2b(repr(markdown_extensions(root)).encode(),
+                           digest_size=8).hexdigest()
 
 
 def _words_identity(words: frozenset[str]) -> str:

@@ -288,6 +288,31 @@ def declared_assets(root: str | os.PathLike, config_file: str | os.PathLike | No
     return frozenset(found)
 
 
+def markdown_extensions(root: str | os.PathLike,
+                        config_file: str | os.PathLike | None = None
+                        ) -> tuple[tuple[str, dict], ...]:
+    """The Markdown extensions ``root/mkdocs.yml`` (or ``config_file``) lists at its top
+    level, as (name, options) in order; an option given by a Python tag
+    (``!!python/name:...``) is left out, so the extension's default stands in. () for a
+    missing or unparsable file."""
+    path = Path(config_file) if config_file is not None else Path(root) / CONFIG_FILE
+    top = _top_level(path)
+    entry = top.get("markdown_extensions") if top is not None else None
+    listed = _construct(entry[1]) if entry is not None else None
+    if isinstance(listed, dict):  # MkDocs accepts a mapping too
+        listed = [{name: options} for name, options in listed.items()]
+    out = []
+    for item in listed if isinstance(listed, list) else ():
+        if isinstance(item, dict) and len(item) == 1:
+            name, options = next(iter(item.items()))
+        else:
+            name, options = item, {}
+        if isinstance(name, str):
+            options = options if isinstance(options, dict) else {}
+            out.append((name, {k: v for k, v in options.items() if v is not None}))
+    return tuple(out)
+
+
 def _rule_mark(node, value: dict, code: str):
     """Where in the ``rules`` mapping node the first bad entry is: its code for CFG003,
     its value for CFG002."""
