@@ -30,6 +30,7 @@ import contextlib
 import html
 import json
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -332,5 +333,28 @@ def stale(root: Path, charts: Charts, charts_dir: str = CHARTS_DIR
                 break
             if on_disk != text.encode("utf-8"):
                 out.append((res.name, rel, "differs"))
+                break
+    return out
+
+
+def undefined(root: Path, charts: Charts | None, charts_dir: str = CHARTS_DIR) -> list[str]:
+    """The files ``NAME.svg`` and ``NAME.vl.json`` in ``charts_dir`` (paths from the root)
+    whose chart no definition declares (``charts`` None: no scripts, so none does). A chart
+    whose script failed to load, or whose definition raised, is declared."""
+    folder = Path(root) / charts_dir
+    try:
+        entries = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        if entry.startswith("."):
+            continue
+        for suffix in (".svg", ".vl.json"):
+            if entry.endswith(suffix):
+                name = entry[:-len(suffix)]
+                if charts is None or (name not in charts.results
+                                      and charts.unavailable(name) is None):
+                    out.append(f"{posixpath.normpath(charts_dir)}/{entry}")
                 break
     return out

@@ -79,8 +79,6 @@ class ToulminExtension(Extension):
         #: path of the Markdown file being rendered (set by the MkDocs plugin, or by any
         #: host that wants the evidence of that document's citations on their hovers)
         self.page_source: str | None = None
-        #: a folder (from the root) whose charts are shown before charts_dir's (the preview's)
-        self.chart_overlay: str = ""
         self._texts: dict[str, str] = {}
         self._htmls: dict[str, str] = {}
         self._sort_keys: dict[str, tuple] = {}

@@ -136,7 +136,6 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             project=self.project, references_title=self.config.references_title
         )
         self.extension.load_render_cache()
-        self.extension.chart_overlay = self.chart_overlay
         # The project lives for the whole build: keep the collector from walking its
         # objects again at every full collection (a fifth of the plugin's cost at 1,000
         # posts). Not under serve, where each rebuild loads a new project.
@@ -189,32 +188,32 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         return files
 
     def _add_charts(self, files, config) -> None:
-        """charts_dir (charts/ beside docs/) goes to the site's charts/, where
-        toulmin-charts.js fetches each chart's Vega-Lite JSON; vendored libraries' notes
-        (vendor_dir) are not pages."""
+        """Each chart a definition renders goes to the site's charts/ (charts_site_dir),
+        where toulmin-charts.js fetches its Vega-Lite JSON: the files as rendered (under
+        serve, drawn again), never the committed bytes, and no file of charts_dir that no
+        chart defines (CHA005), even where charts_dir lies in docs_dir; vendored
+        libraries' notes (vendor_dir) are not pages."""
         vendor = posixpath.normpath(self.settings.vendor_dir) + "/"
+        charts_dir = os.path.join(os.path.abspath(self.root / self.settings.charts_dir), "")
         for f in list(files):
             if f.src_uri.startswith(vendor) and f.src_uri.endswith(".md"):
                 f.inclusion = InclusionLevel.EXCLUDED
+            elif (f.abs_src_path and f.src_uri.endswith((".svg", ".json"))
+                  and os.path.abspath(f.abs_src_path).startswith(charts_dir)):
+                files.remove(f)
+        charts = self.project.charts
+        if charts is None:
+            return
         site_dir = self.settings.charts_site_dir
-        # under serve, a chart drawn again for the preview replaces the committed one
-        for rel in (self.chart_overlay, self.settings.charts_dir):
-            folder = self.root / rel if rel else None
-            if folder is None or not folder.is_dir():
+        for res in charts.results.values():
+            if not res.ok:
                 continue
-            for path in sorted(folder.iterdir()):
-                if path.suffix not in (".json", ".svg") or path.name.startswith("."):
-                    continue
-                if escapes(self.root, path):  # a link out of the project: SEC001
-                    continue
-                src_uri = f"{site_dir}/{path.name}"
+            for src_uri, text in res.files(site_dir).items():
                 existing = files.get_file_from_path(src_uri)
-                if existing is not None and rel == self.chart_overlay:
+                if existing is not None:
                     files.remove(existing)
-                    existing = None
-                if existing is None:
-                    files.append(File.generated(config, src_uri, abs_src_path=str(path),
-                                                inclusion=InclusionLevel.NOT_IN_NAV))
+                files.append(File.generated(config, src_uri, content=text,
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
         """One generated page per statistic, at /statistics/NAME/."""
