@@ -35,7 +35,7 @@ FAMILY = Family("CHA", "charts", "Charts", "", (
          "published. A committed SVG nothing defines is unchecked markup (a script in it "
          "would run on the site).",
          "charts/sketch.svg (drawn by hand, committed)",
-         "@toulmin.chart(\"sketch\") in scripts/, then `toulmin charts`",
+         "@toulmin.chart(\"sketch\")",
          "define the chart in scripts/ and run `toulmin charts`, or delete the file (a "
          "picture that is not a chart goes in docs/)"),
     Rule("CHA007", ERROR, "a chart's script times out or ends its process",
