@@ -74,13 +74,9 @@ A post citing a hostile entry [@hostile2024entry].
 
 <!-- more -->
 
-A tracking pixel no rule reports, which only the page's policy stops:
+A tracking pixel (SEC008, turned off here), which then only the page's policy stops:
 
 <img src="https://{EVIL}/pixel.gif" alt="">
-
-The chart nobody defined:
-
-![A chart](../charts/evil.svg)
 """
 
 #: what only the check stops: the author's HTML in a post body (rule, line text)
@@ -90,10 +86,12 @@ ACTIVE = [
     ("SEC005", "[the data](javascript:alert('link'))"),
     ("SEC006", f'<iframe src="https://{EVIL}/embed"></iframe>'),
     ("SEC007", f'<meta http-equiv="refresh" content="0;url=https://{EVIL}/">'),
+    ("SEC008", f'<img src="https://{EVIL}/pixel.gif" alt="">'),
 ]
 
 #: the rules a careless maintainer turned off (each payload is still made safe by the build)
-RULES_OFF = ("SEC001", "SEC002", "STA008", "BIB006", "BIB007", "CIT003")
+RULES_OFF = ("SEC001", "SEC002", "SEC008", "STA008", "BIB006", "BIB007", "CIT003", "CHA002",
+             "CHA005")
 
 
 def _seed(site: Path) -> None:
@@ -221,7 +219,7 @@ def test_every_page_of_the_hostile_site_is_inert(hostile_site, hostile_url, chro
                and not u.startswith("data:") and u not in blocked]
     assert {"dialogs": dialogs, "live": live, "outside": outside} == {
         "dialogs": [], "live": {}, "outside": []}
-    # the pixel no rule reports was stopped by the page's policy, before any connection
+    # the pixel (SEC008 off) was stopped by the page's policy, before any connection
     assert f"https://{EVIL}/pixel.gif" in refused and f"https://{EVIL}/pixel.gif" in blocked
 
 
@@ -235,7 +233,11 @@ def test_the_post_reads_as_written_and_its_markup_as_text(hostile_site):
         "&lt;img src=x onerror=alert('title')&gt;" in page
     assert "<img src=x onerror" not in page
     assert "<script>alert(" not in page
-    assert EVIL not in re.sub(r"&lt;.*?&gt;", "", page.replace("&quot;", '"'))
+    # no address of the other host outside escaped text, but the pixel SEC008 would report
+    # (turned off here: the page's policy stops it, see the browser test above)
+    pixel = f'<img src="https://{EVIL}/pixel.gif" alt="">'
+    assert page.count(pixel) == 1
+    assert EVIL not in re.sub(r"&lt;.*?&gt;", "", page.replace(pixel, "").replace("&quot;", '"'))
     # nothing from outside the project was published
     published = b"".join(p.read_bytes() for p in hostile_site.rglob("*") if p.is_file())
     assert b"root:x:0:0" not in published and b"PATH=" not in published
