@@ -222,7 +222,8 @@ def _undefined_macro(findings: list[Finding], path: str, line: int, where: str):
 
 
 def _crossref_cycles(path: str, resolved: dict, by_lower: dict[str, str]) -> list[Finding]:
-    """A BIB012 finding at each entry whose crossref chain comes back to itself."""
+    """One BIB012 finding for each crossref cycle, at the cycle's first entry in the file
+    (a -> b -> a is one mistake, not two)."""
     def parent(key: str) -> str | None:
         ref = resolved[key][1].get("crossref", "").strip()
         if not ref:
@@ -230,12 +231,16 @@ def _crossref_cycles(path: str, resolved: dict, by_lower: dict[str, str]) -> lis
         return ref if ref in resolved else by_lower.get(ref.lower())
 
     out = []
+    reported: set[str] = set()
     for key, (_t, _v, lines, line) in resolved.items():
+        if key in reported:
+            continue
         seen, cur = [key], parent(key)
         while cur is not None and cur not in seen:
             seen.append(cur)
             cur = parent(cur)
         if cur == key:
+            reported.update(seen)
             chain = _short(" -> ".join([*seen, key]), 120)
             out.append(RULES["BIB012"].at(
                 path, lines.get("crossref", line), 1, f"crossref cycle: {chain}",

@@ -74,8 +74,8 @@ def _front_matter(path: str, source: str, out: list[Finding]) -> dict | None:
                                       f"{problem}", "quote the value; indent with spaces"))
         return None
     except ValueError as exc:  # a timestamp YAML cannot build: date: 2026-13-45
-        line = _key_line(source, "date")
-        out.append(RULES["DOC005"].at(path, line, 1, f"not a date: {exc}",
+        line, col = _bad_timestamp(source) or (_key_line(source, "date"), 1)
+        out.append(RULES["DOC005"].at(path, line, col, f"not a date: {exc}",
                                       "write the date as YYYY-MM-DD"))
         return None
     except (yaml.YAMLError, RecursionError) as exc:
@@ -89,6 +89,23 @@ def _front_matter(path: str, source: str, out: list[Finding]) -> dict | None:
                                       "`name: value` lines", "write `title: ...` lines"))
         return None
     return meta
+
+
+#: what YAML reads as a date (its timestamp's date part): then built, and it may fail
+_TIMESTAMP = re.compile(r"(?<![\w.-])(\d{4})-(\d\d?)-(\d\d?)(?![\w.-]|:\d)")
+
+
+def _bad_timestamp(source: str) -> tuple[int, int] | None:
+    """The line and column (in the document) of the first date YAML reads but cannot
+    build (``2026-13-45``, ``2026-02-30``), so that the finding points at it even under
+    ``date: {created: ...}``; None when none is found."""
+    for m in _TIMESTAMP.finditer(source):
+        try:
+            dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            start = source.rfind("\n", 0, m.start()) + 1
+            return source.count("\n", 0, m.start()) + 2, m.start() - start + 1
+    return None
 
 
 def _char_at(source: str, line: int, column: int) -> str:
