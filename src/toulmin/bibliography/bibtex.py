@@ -230,22 +230,29 @@ def _crossref_cycles(path: str, resolved: dict, by_lower: dict[str, str]) -> lis
             return None
         return ref if ref in resolved else by_lower.get(ref.lower())
 
+    # Each entry has at most one parent: one walk from each entry not yet seen, stopping at
+    # an entry seen before; reaching one seen in this same walk closes a cycle. Every entry
+    # is walked once (linear, however long the chains).
+    order = {key: i for i, key in enumerate(resolved)}
+    walk_of: dict[str, int] = {}
     out = []
-    reported: set[str] = set()
-    for key, (_t, _v, lines, line) in resolved.items():
-        if key in reported:
-            continue
-        seen, cur = [key], parent(key)
-        while cur is not None and cur not in seen:
-            seen.append(cur)
+    for walk, key in enumerate(resolved):
+        path_keys, cur = [], key
+        while cur is not None and cur not in walk_of:
+            walk_of[cur] = walk
+            path_keys.append(cur)
             cur = parent(cur)
-        if cur == key:
-            reported.update(seen)
-            chain = _short(" -> ".join([*seen, key]), 120)
-            out.append(RULES["BIB012"].at(
-                path, lines.get("crossref", line), 1, f"crossref cycle: {chain}",
-                "a crossref names the parent work (the book, the proceedings); remove the "
-                "field from the parent"))
+        if cur is None or walk_of[cur] != walk:
+            continue
+        cycle = path_keys[path_keys.index(cur):]
+        first = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+        cycle = cycle[first:] + cycle[:first]
+        _t, _v, lines, line = resolved[cycle[0]]
+        chain = _short(" -> ".join([*cycle, cycle[0]]), 120)
+        out.append(RULES["BIB012"].at(
+            path, lines.get("crossref", line), 1, f"crossref cycle: {chain}",
+            "a crossref names the parent work (the book, the proceedings); remove the "
+            "field from the parent"))
     return out
 
 
