@@ -23,7 +23,9 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 
 def decode_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
     """``data`` as text, and a finding at the first byte that is not UTF-8 (DOC001) and at
-    the first NUL byte (DOC002); undecodable bytes become U+FFFD, a NUL stays."""
+    the first NUL byte (DOC002); undecodable bytes become U+FFFD, a NUL stays. A file that
+    begins with UTF-16's or UTF-32's byte-order mark is one DOC001 (not also a NUL at
+    every other byte), and its text is read in that encoding."""
     problems: list[Finding] = []
     bom = next((name for mark, name in _WIDE_BOMS if data.startswith(mark)), None)
     if bom is not None:  # every other byte a NUL: one finding for the file, not two
