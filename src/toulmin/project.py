@@ -393,7 +393,7 @@ def read_stopwords(root: Path, name: str) -> frozenset[str]:
     path = (Path(root) / name).resolve()
     if not path.is_relative_to(Path(root).resolve()):
         raise ValueError(f"stopwords file outside the site: {name}")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8", errors="replace")  # not UTF-8: the CLI's DOC001
     return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 

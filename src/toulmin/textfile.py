@@ -23,8 +23,15 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|
 
 def decode_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
     """``data`` as text, and a finding at the first byte that is not UTF-8 (DOC001) and at
-    the first NUL byte (DOC002); undecodable bytes become U+FFFD, a NUL stays."""
+    the first NUL byte (DOC002); undecodable bytes become U+FFFD, a NUL stays. A file that
+    begins with UTF-16's or UTF-32's byte-order mark is one DOC001 (not also a NUL at
+    every other byte), and its text is read in that encoding."""
     problems: list[Finding] = []
+    bom = next((name for mark, name in _WIDE_BOMS if data.startswith(mark)), None)
+    if bom is not None:  # every other byte a NUL: one finding for the file, not two
+        return data.decode(bom.lower(), errors="replace"), [RULES["DOC001"].at(
+            path, 1, 1, f"not UTF-8 text: {bom} (its byte-order mark begins the file)",
+            "save the file as UTF-8")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -39,6 +46,11 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[Finding]]:
         problems.append(RULES["DOC002"].at(path, line, col, "a NUL byte in the text",
                                            "delete the byte"))
     return text, problems
+
+
+#: the byte-order marks of the wide encodings (UTF-32's first: it begins as UTF-16LE's)
+_WIDE_BOMS = ((b"\xff\xfe\0\0", "UTF-32"), (b"\0\0\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:

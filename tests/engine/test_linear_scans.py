@@ -76,3 +76,19 @@ def test_a_megabyte_of_years_written_twice_checks_in_seconds(minisite):
     assert len(cit010) == 22_000
     assert max(f.column for f in cit010) == 46 * 21_999 + 8  # the last "(1927)"
     assert elapsed < 10, elapsed
+
+
+def test_a_megabyte_of_malformed_citations_and_empty_statistics_checks_in_seconds(minisite):
+    # DOC007-DOC009 scan every bracket: each "[" (with a prefix of up to 80 characters) is
+    # tried once, each "[...]{stat=}" looks back at one bracket
+    unit = ("Hours [see @cohen1988power, p. 3\n\nas shown [@] and [42%]{stat=} ["
+            + " " * 80 + "\n\n")
+    _post_with(minisite, unit * (1_000_000 // len(unit)))
+    start = time.monotonic()
+    findings = Project.load(minisite).check()
+    elapsed = time.monotonic() - start
+    codes = {code: sum(f.code == code for f in findings) for code in ("DOC007", "DOC008",
+                                                                     "DOC009", "STA005")}
+    lines = 1_000_000 // len(unit)
+    assert codes == {"DOC007": lines, "DOC008": lines, "DOC009": lines, "STA005": 0}
+    assert elapsed < 10, elapsed

@@ -225,6 +225,31 @@ def _mkdocs_problem(root: Path):
     return None
 
 
+def _unreadable_input(root: Path, settings):
+    """A finding when the check could not read the site as it is laid out: a file where
+    the posts, pages or scripts folder belongs (DOC010: the check would read no post and
+    pass), or a stopwords file that is not UTF-8 text (DOC001, DOC002)."""
+    from toulmin.textfile import decode_text
+
+    for option in ("posts_dir", "docs_dir", "scripts_dir"):
+        folder = getattr(settings, option)
+        if folder and (root / folder).is_file():
+            return RULES["DOC010"].at(folder.rstrip("/"), 1, 1, f"{folder.rstrip('/')} is "
+                                      "a file, not a folder: no document in it is checked",
+                                      f"make {folder.rstrip('/')} a folder (or set "
+                                      f"{option} in mkdocs.yml)")
+    if settings.stopwords:
+        try:
+            data = (root / settings.stopwords).read_bytes()
+        except OSError as exc:
+            return RULES["CLI003"].at(settings.stopwords, 1, 1, "stopwords file cannot be "
+                                      f"read: {exc.strerror}")
+        problems = decode_text(data, settings.stopwords)[1]
+        if problems:
+            return problems[0]
+    return None
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -297,6 +322,9 @@ def _check_once(args: argparse.Namespace) -> int:
     if settings.stopwords and not (root / settings.stopwords).is_file():
         return _fatal(RULES["CLI003"].at(settings.stopwords, 1, 1,
                                          f"stopwords file not found in {root}"), args)
+    problem = _unreadable_input(root, settings)
+    if problem is not None:
+        return _fatal(problem, args)
     project = Project.load(root, settings)
     findings = project.check()
     shown: set[str] = set()
