@@ -18,7 +18,7 @@ written is skipped. Writes go to a temporary file that replaces the cache in one
 **Signed.** The cache folder lies in the project, so a pull request can commit one (a
 fingerprint is computed from public inputs: anyone can make a key that matches): check
 results saying a hostile post is clean, statistics agreeing with a wrong figure. Every
-file is therefore signed, HMAC-SHA256 (RFC 2104) under a key of this user's that never
+file is therefore signed, an HMAC with SHA-256 (RFC 2104), under a key of this user's that never
 lies in a project: ``$XDG_CACHE_HOME/toulmin/cache-key`` (default ``~/.cache``), 32
 random bytes made on first use, readable by its owner only. A file without this user's
 signature (committed, copied from another machine, or made by hand) is a miss; where no

@@ -28,7 +28,6 @@ import pytest
 
 from sitebuild import build, copy_minisite
 
-from .conftest import ARGS, CHROMIUM
 
 EVIL = "evil.example"
 
@@ -145,13 +144,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def chromium(browser):
+    """The session's Chromium (conftest): one Playwright per process."""
+    return browser
 
 
 #: every element with an event handler attribute, and every javascript: address, in the DOM

@@ -174,7 +174,7 @@ class PostOutputs:
         # the front matter's own names: the blog's category pages hold them HTML-escaped
         # (adapters.mkdocs.escaping), which the feed and the meta tags would escape again
         named = meta.get("categories")
-        categories = tuple(str(c) for c in named if isinstance(named, list)) or tuple(
+        categories = (tuple(str(c) for c in named) if isinstance(named, list) else ()) or tuple(
             getattr(c, "title", str(c)) for c in (getattr(page, "categories", None) or []))
         tags = tuple(str(t) for t in meta.get("tags") or [])
         site_name = config.site_name or ""
