@@ -1,5 +1,5 @@
-"""Rules CLI001-CLI004: the command line's own arguments (``cli.app``) and the network
-commands' reach (``registries.client``)."""
+"""Rules CLI001-CLI007: the command line's own arguments (``cli.app``; CLI007 is
+``generate``'s output folder) and the network commands' reach (``registries.client``)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -25,4 +25,11 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "toulmin verify-refs (later, online)",
          "add the entry by hand from the publisher's page; run `toulmin verify-refs` later, "
          "when the network is back"),
+    Rule("CLI007", ERROR, "the generated folder would write over the author's files",
+         "`toulmin generate` rewrites its output folder, removing what the site no longer "
+         "needs; it writes only into a folder it made (marked by .toulmin-generated), never "
+         "into the site's root or a folder the site reads.",
+         "toulmin generate --out docs", "toulmin generate --out .toulmin/site-src",
+         "choose a new folder (the default, .toulmin/site-src, is safe), or empty the one "
+         "named"),
 ))
