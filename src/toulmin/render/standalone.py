@@ -85,18 +85,19 @@ def begin_page(ext, md, text: str) -> list:
             ext.page_source = str(source_of(ext.project, ext.getConfig("post_dir"), path))
         elif url is not None:
             ext.page_url = "/" + url.lstrip("/")
-    if not ext.page_source:
-        return []
     project = ext.project
-    source = os.path.normcase(os.path.realpath(ext.page_source))
-    doc = next((d for d in project.documents
-                if os.path.normcase(os.path.realpath(d.abs_path)) == source), None)
+    head = text[:200]
+    if ext.page_source:
+        source = os.path.normcase(os.path.realpath(ext.page_source))
+        doc = next((d for d in project.documents
+                    if os.path.normcase(os.path.realpath(d.abs_path)) == source), None)
+    else:  # a host that does not say: the project's document holding this text, if any
+        doc = next((d for d in project.documents if head.strip() and head in d.text), None)
     if doc is None:
         return []
     errors = [f for f in project.check() if f.is_error and f.path == doc.path]
     if not errors:
         return []
-    head = text[:200]
     at = doc.text.find(head) if head else -1
     shift = doc.text.count("\n", 0, at) if at > 0 else 0
     return [(f.line - shift, f.column, f) for f in errors]

@@ -20,9 +20,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from toulmin import settings as schema
 from toulmin.adapters.mkdocs import escaping, policy, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
+from toulmin.generate import plan
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
-from toulmin.render import statpages
 from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
 from toulmin.rules import RULES, families, human
@@ -132,7 +132,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         return config
 
     # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
-    # (it collects posts at priority -50, after this).
+    # (it collects posts at priority -50, after this). What is added is the plan
+    # ``toulmin generate`` writes for other builders (toulmin.generate.plan).
     @event_priority(50)
     def on_files(self, files, *, config):
         if not self.config.enabled or self.project is None:
@@ -148,22 +149,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self._add_charts(files, config)
         if self.settings.assets:
             _add_assets(files, config)
-        posts = self.root / self.settings.posts_dir
-        if not posts.is_dir():
-            return files
-        target = self._post_dir(config)
-        for path in sorted(posts.rglob("*")):
-            if not path.is_file() or any(p.startswith(".") for p in path.relative_to(posts).parts):
+        for item in plan.post_items(self.project, self.settings, self._post_dir(config)):
+            if files.get_file_from_path(item.uri) is not None:
                 continue
-            if escapes(self.root, path):  # a link out of the project: SEC001
-                continue
-            src_uri = posixpath.join(target, path.relative_to(posts).as_posix())
-            if files.get_file_from_path(src_uri) is not None:
-                continue
-            file = File.generated(config, src_uri, abs_src_path=str(path),
+            file = File.generated(config, item.uri, abs_src_path=str(item.source),
                                   inclusion=InclusionLevel.INCLUDED)
             files.append(file)
-            self.post_files[file_key(path)] = file
+            self.post_files[file_key(item.source)] = file
         return files
 
     def _add_charts(self, files, config) -> None:
@@ -174,39 +166,28 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         for f in list(files):
             if f.src_uri.startswith(vendor) and f.src_uri.endswith(".md"):
                 f.inclusion = InclusionLevel.EXCLUDED
-        site_dir = self.settings.charts_site_dir
         # under serve, a chart drawn again for the preview replaces the committed one
-        for rel in (self.chart_overlay, self.settings.charts_dir):
-            folder = self.root / rel if rel else None
-            if folder is None or not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                if path.suffix not in (".json", ".svg") or path.name.startswith("."):
-                    continue
-                if escapes(self.root, path):  # a link out of the project: SEC001
-                    continue
-                src_uri = f"{site_dir}/{path.name}"
-                existing = files.get_file_from_path(src_uri)
-                if existing is not None and rel == self.chart_overlay:
-                    files.remove(existing)
-                    existing = None
-                if existing is None:
-                    files.append(File.generated(config, src_uri, abs_src_path=str(path),
-                                                inclusion=InclusionLevel.NOT_IN_NAV))
+        overlay = (self.root / self.chart_overlay).resolve() if self.chart_overlay else None
+        for item in plan.chart_items(self.project, self.settings, self.chart_overlay):
+            existing = files.get_file_from_path(item.uri)
+            if existing is not None and overlay is not None \
+                    and item.source.resolve().is_relative_to(overlay):
+                files.remove(existing)
+                existing = None
+            if existing is None:
+                files.append(File.generated(config, item.uri, abs_src_path=str(item.source),
+                                            inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
         """One generated page per statistic, at /statistics/NAME/."""
-        stats = self.project.statistics
-        if stats is None:
-            return
-        for name in sorted(stats.results):
-            src_uri = f"statistics/{name}.md"
-            page = files.get_file_from_path(src_uri)
+        for item in plan.statistic_items(self.project):
+            page = files.get_file_from_path(item.uri)
             if page is None:
-                page = File.generated(config, src_uri, content=statpages.page_source(
-                    name, stats.results[name].title), inclusion=InclusionLevel.NOT_IN_NAV)
+                page = File.generated(config, item.uri, content=item.content,
+                                      inclusion=InclusionLevel.NOT_IN_NAV)
                 files.append(page)
             if self.extension is not None:  # statistics/NAME.html without directory URLs
+                name = posixpath.splitext(posixpath.basename(item.uri))[0]
                 self.extension.stat_urls[name] = site_path(page.url)
 
     # Each post's URL, for the backlinks on the site-wide References page.
@@ -374,10 +355,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     def _post_dir(self, config) -> str:
         blog = config.plugins.get("material/blog") or config.plugins.get("blog")
-        if blog is None:
-            return "posts"
-        root = posixpath.normpath(blog.config.blog_dir)
-        return posixpath.normpath(blog.config.post_dir.format(blog=root))
+        return plan.blog_post_dir(None if blog is None else blog.config)
 
 
 def error_summary(errors) -> str:
@@ -394,18 +372,6 @@ def error_summary(errors) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-#: toulmin's stylesheet and scripts, shipped with the package and published under
-#: assets/toulmin/ (Vega first: toulmin-charts.js upgrades each chart with it)
-_ASSETS = Path(__file__).parent / "assets"
-_SITE_ASSETS = "assets/toulmin"
-_CSS = ("toulmin.css",)
-_JS = ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
-       "vendor/vega/vega-embed.min.js", "toulmin-charts.js")
-#: published beside the scripts, as their BSD licences ask of a redistribution
-_NOTICES = ("vendor/vega/LICENSE-vega", "vendor/vega/LICENSE-vega-lite",
-            "vendor/vega/LICENSE-vega-embed")
-
-
 def _blog_view(page) -> bool:
     """True for a page the blog plugin generates (category, author, archive views), whose
     Markdown prints front matter values."""
@@ -416,18 +382,17 @@ def _blog_view(page) -> bool:
 def _link_assets(config) -> None:
     """List the stylesheet and scripts in ``extra_css`` and ``extra_javascript`` (once)."""
     listed = {str(p) for p in config.extra_css} | {str(p) for p in config.extra_javascript}
-    for name in _CSS:
-        if f"{_SITE_ASSETS}/{name}" not in listed:
-            config.extra_css.append(f"{_SITE_ASSETS}/{name}")
-    for name in _JS:
-        if f"{_SITE_ASSETS}/{name}" not in listed:
-            config.extra_javascript.append(f"{_SITE_ASSETS}/{name}")
+    for name in plan.CSS:
+        if f"{plan.SITE_ASSETS}/{name}" not in listed:
+            config.extra_css.append(f"{plan.SITE_ASSETS}/{name}")
+    for name in plan.JS:
+        if f"{plan.SITE_ASSETS}/{name}" not in listed:
+            config.extra_javascript.append(f"{plan.SITE_ASSETS}/{name}")
 
 
 def _add_assets(files, config) -> None:
     """The package's assets as the site's files, unless docs_dir has its own of a name."""
-    for name in (*_CSS, *_JS, *_NOTICES):
-        src_uri = f"{_SITE_ASSETS}/{name}"
-        if files.get_file_from_path(src_uri) is None:
-            files.append(File.generated(config, src_uri, abs_src_path=str(_ASSETS / name),
+    for item in plan.asset_items():
+        if files.get_file_from_path(item.uri) is None:
+            files.append(File.generated(config, item.uri, abs_src_path=str(item.source),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
