@@ -1,0 +1,176 @@
+"""The same site under Zensical as under MkDocs (issue 17).
+
+This repository's site is built twice, for real: with MkDocs and the plugin (``built``), and
+with ``toulmin generate`` then ``zensical build`` (``zensical_built``: the newest Zensical that
+installs here, 0.0.73). The two must have every post, no citation or checked number left as
+written, the same reference list on every post and on the References page, the same
+statistic pages and the same checked numbers. Then what ``generate`` promises: the same
+bytes twice, nothing written outside its folder, and a page the check rejects showing the
+errors under Zensical instead of a silently wrong page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitebuild import ROOT, build_zensical, copy_site
+
+POST_PAGE = re.compile(r"^blog/\d{4}/\d{2}/\d{2}/[^/]+/index\.html$")
+REF_ITEM = re.compile(r'<li class="toulmin-ref" id="([^"]+)">(.*?)</li>', re.S)
+STAT_LINK = re.compile(r'<a class="toulmin-stat" href="([^"]*)" title="([^"]*)">([^<]*)</a>')
+CODE = re.compile(r"<(code|pre|script)\b.*?</\1>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(site.rglob("*.html"))}
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", TAG.sub("", html)).strip()
+
+
+def _ref_lists(html: str) -> list[tuple[str, str]]:
+    return [(ident, _text(body)) for ident, body in REF_ITEM.findall(html)]
+
+
+@pytest.fixture(scope="module")
+def both(built, zensical_built):
+    return _pages(built), _pages(zensical_built)
+
+
+def test_every_post_is_present_under_both_builders_at_the_same_address(both):
+    mk, zs = both
+    posts = sorted((ROOT / "posts").glob("*.md"))
+    mk_posts = sorted(p for p in mk if POST_PAGE.match(p))
+    zs_posts = sorted(p for p in zs if POST_PAGE.match(p))
+    assert len(mk_posts) == len(posts) == 10
+    assert zs_posts == mk_posts
+    # each post is listed on the blog's index under Zensical too
+    index = zs["blog/index.html"]
+    for path in zs_posts:
+        assert path.split("/")[-2] in index, path
+
+
+def test_no_citation_or_checked_number_is_left_as_written_on_any_page(both):
+    _, zs = both
+    assert len(zs) > 40
+    for path, html in zs.items():
+        prose = CODE.sub("", html)
+        assert "[@" not in prose, path
+        assert "{stat=" not in prose, path
+        assert "toulmin-error" not in prose, path  # the site passes the check
+
+
+def test_the_same_reference_list_on_every_post_and_the_references_page(both):
+    mk, zs = both
+    compared = 0
+    for path, html in mk.items():
+        if POST_PAGE.match(path) or path == "references/index.html":
+            expected = _ref_lists(html)
+            assert expected, path
+            assert _ref_lists(zs[path]) == expected, path
+            compared += 1
+    assert compared == 11
+    # the References page links each work back to the posts citing it, at the same URLs
+    backlinks = re.compile(r'<span class="toulmin-backlinks">.*?</span>', re.S)
+    assert backlinks.findall(zs["references/index.html"]) == \
+        backlinks.findall(mk["references/index.html"])
+
+
+def test_the_same_statistic_pages_and_checked_numbers(both):
+    mk, zs = both
+    stat_pages = sorted(p for p in mk if p.startswith("statistics/") and p.count("/") == 2)
+    assert len(stat_pages) > 20
+    assert sorted(p for p in zs if p.startswith("statistics/") and p.count("/") == 2) \
+        == stat_pages
+    for path in stat_pages:  # value, interval, definition, sources, the posts quoting it
+        body = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>',
+                         mk[path], re.S).group(1)
+        z_body = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>',
+                           zs[path], re.S).group(1)
+        assert _text(CODE.sub("", z_body)).startswith(_text(CODE.sub("", body))[:400]), path
+        assert STAT_LINK.findall(z_body) == STAT_LINK.findall(body)
+    numbers = 0
+    for path in (p for p in mk if POST_PAGE.match(p)):
+        links = STAT_LINK.findall(mk[path])
+        assert STAT_LINK.findall(zs[path]) == links, path
+        numbers += len(links)
+    assert numbers > 50
+
+
+def _tree(root: Path, skip: tuple[str, ...]) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()
+            and not p.relative_to(root).as_posix().startswith(skip)}
+
+
+def _generate(site: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "toulmin", "generate", *args], cwd=site,
+                          capture_output=True, text=True)
+
+
+def test_generate_gives_the_same_bytes_and_writes_nothing_of_the_authors(tmp_path):
+    site = copy_site(tmp_path / "site")
+    before = _tree(site, (".cache", ".toulmin"))
+    assert _generate(site).returncode == 0
+    out = site / ".toulmin" / "site-src"
+    first = _tree(out, ())
+    proc = _generate(site)
+    assert proc.returncode == 0 and "0 files written" in proc.stderr, proc.stderr
+    assert _tree(out, ()) == first
+    assert _tree(site, (".cache", ".toulmin")) == before
+    config = (out / "mkdocs.yml").read_text()
+    assert 'INHERIT: "../../mkdocs.yml"' in config and "- toulmin:" in config
+    assert not re.search(r"20\d\d-\d\d-\d\dT|/tmp/", config)  # no time, no absolute path
+    # a post gone from posts/ is gone from the generated folder
+    (site / "posts" / "2026-11-02-what-recovery-means.md").unlink()
+    assert _generate(site).returncode == 0
+    assert not (out / "docs/blog/posts/2026-11-02-what-recovery-means.md").exists()
+
+
+def test_generate_never_writes_into_a_folder_of_the_authors(tmp_path):
+    site = copy_site(tmp_path / "site")
+    before = _tree(site, (".cache",))
+    for out in ("docs", ".", "posts/generated", "overrides"):
+        proc = _generate(site, "--out", out)
+        assert proc.returncode == 2, (out, proc.stderr)
+        assert re.match(r"^\S+:1:1: CLI007 ", proc.stderr), proc.stderr
+    (site / "notes").mkdir()
+    (site / "notes" / "mine.txt").write_text("an author's file\n")
+    proc = _generate(site, "--out", "notes")
+    assert proc.returncode == 2 and "CLI007" in proc.stderr
+    assert (site / "notes" / "mine.txt").read_text() == "an author's file\n"
+    assert _tree(site, (".cache", "notes")) == before
+
+
+def test_a_page_the_check_rejects_shows_its_errors_under_zensical(tmp_path):
+    site = copy_site(tmp_path / "site")
+    post = site / "posts" / "2026-11-02-what-recovery-means.md"
+    text = post.read_text(encoding="utf-8")
+    assert "[50.5%]{stat=nhstt.recovery_rate_2024_25}" in text
+    text = text.replace("[50.5%]{stat=nhstt.recovery_rate_2024_25}",
+                        "[52.5%]{stat=nhstt.recovery_rate_2024_25}")
+    text = text.replace("[@nhsdigital_iapt_annual].",
+                        "[@nhsdigital_iapt_annual]. A claim [@no_such_key_2020].", 1)
+    post.write_text(text, encoding="utf-8")
+    proc = _generate(site)  # the check gates: nothing is written
+    assert proc.returncode == 1 and "STA002" in proc.stderr and "CIT001" in proc.stderr
+    assert not (site / ".toulmin").exists()
+    out, _ = build_zensical(site, "--preview")
+    html = next(out.glob("blog/2026/11/02/*/index.html")).read_text(encoding="utf-8")
+    box = re.search(r'<div class="toulmin-errors" role="alert">.*?</div>', html, re.S).group(0)
+    assert "STA002" in box and "CIT001" in box and "2 errors" in box
+    markers = re.findall(r'<span class="toulmin-error" title="([^"]*)"><code>([^<]*)</code>',
+                         html)
+    assert ("CIT001 unknown citation key &#x27;no_such_key_2020&#x27;",
+            "[@no_such_key_2020]") in markers
+    assert ("STA002" in markers[-1][0] and
+            markers[-1][1] == "[52.5%]{stat=nhstt.recovery_rate_2024_25}"), markers
