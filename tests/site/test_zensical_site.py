@@ -174,3 +174,19 @@ def test_a_page_the_check_rejects_shows_its_errors_under_zensical(tmp_path):
             "[@no_such_key_2020]") in markers
     assert ("STA002" in markers[-1][0] and
             markers[-1][1] == "[52.5%]{stat=nhstt.recovery_rate_2024_25}"), markers
+
+
+def test_an_edited_reference_shows_after_generate_and_an_incremental_zensical_build(tmp_path):
+    # Zensical keeps rendered pages between builds (its .cache) keyed by their Markdown and
+    # the extensions' options: the digest of the project's files generate writes into the
+    # options makes it render a post again when only the reference base changed.
+    site = copy_site(tmp_path / "site")
+    out, _ = build_zensical(site)
+    post = next(out.glob("blog/2026/11/02/*/index.html"))
+    assert "Annual report on the use" in post.read_text(encoding="utf-8")  # sentence case
+    bib = site / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "Annual Report on the use", "Yearly Report on the use"), encoding="utf-8")
+    out, _ = build_zensical(site)
+    html = post.read_text(encoding="utf-8")
+    assert "Yearly report on the use" in html and "Annual report on the use" not in html
