@@ -38,6 +38,7 @@ site-zensical: $(STAMP)
 	$(BIN)/toulmin check
 	$(BIN)/toulmin generate
 	$(BIN)/zensical build -f .toulmin/site-src/mkdocs.yml
+	$(BIN)/toulmin postbuild
 	@echo "Site built with Zensical in .toulmin/site-src/site/"
 
 check: $(STAMP)

@@ -40,8 +40,9 @@ def build(site: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def build_zensical(site: Path, *extra: str) -> tuple[Path, float]:
-    """``toulmin generate`` then ``zensical build`` (the real thing, in subprocesses) of the
-    site at ``site``: the built site's folder and the seconds Zensical took."""
+    """``toulmin generate``, ``zensical build`` and ``toulmin postbuild`` (the real things,
+    in subprocesses) of the site at ``site``: the built site's folder and the seconds
+    Zensical took."""
     import time
 
     bin_dir = Path(sys.executable).parent
@@ -55,6 +56,9 @@ def build_zensical(site: Path, *extra: str) -> tuple[Path, float]:
     seconds = time.perf_counter() - start
     assert proc.returncode == 0 and "Build finished" in proc.stdout + proc.stderr, \
         proc.stdout + proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "toulmin", "postbuild"], cwd=site,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
     return site / ".toulmin" / "site-src" / "site", seconds
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from toulmin.adapters.mkdocs.policy import POLICY, resolve, with_policy
+from toulmin.generate.policy import POLICY, resolve, with_policy
 
 PAGE = ('<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8">\n'
         '    <meta name="viewport" content="width=device-width">\n    <title>T</title>\n'

@@ -101,11 +101,12 @@ def test_workflow_is_valid():
     joined = "\n".join(runs)
     for needed in ("pip install -e .", "toulmin check --strict-refs", "toulmin charts --check",
                    "mkdocs build --strict", "toulmin generate",
-                   "zensical build -f .toulmin/site-src/mkdocs.yml"):
+                   "zensical build -f .toulmin/site-src/mkdocs.yml", "toulmin postbuild"):
         assert needed in joined
     # the check gates both builders
     assert joined.index("toulmin check") < joined.index("mkdocs build") \
-        < joined.index("toulmin generate") < joined.index("zensical build")
+        < joined.index("toulmin generate") < joined.index("zensical build") \
+        < joined.index("toulmin postbuild")
     for action in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", action), action
     names = {u.split("@")[0] for u in uses}

@@ -106,6 +106,33 @@ def test_the_same_statistic_pages_and_checked_numbers(both):
     assert numbers > 50
 
 
+def test_every_zensical_page_declares_the_policy_first_in_its_head(both):
+    from toulmin.generate.policy import POLICY
+
+    _, zs = both
+    meta = re.compile(r'<head>\s*<meta charset="utf-8">\s*<meta http-equiv="Content-Security'
+                      r'-Policy" content="([^"]*)">')
+    for path, html in zs.items():
+        found = meta.search(html)
+        assert found and found.group(1).replace("&#x27;", "'") == POLICY, path
+
+
+def test_postbuild_rejects_a_feed_readers_cannot_parse(tmp_path):
+    site = copy_site(tmp_path / "site")
+    built = site / ".toulmin" / "site-src" / "site"
+    built.mkdir(parents=True)
+    (built / "index.html").write_text("<html><head><meta charset=\"utf-8\"></head></html>")
+    (built / "feed_rss_created.xml").write_text("<rss><title>Q&A</title></rss>\n")
+    proc = subprocess.run([sys.executable, "-m", "toulmin", "postbuild"], cwd=site,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert re.match(r"^\.toulmin/site-src/site:1:1: CLI008 .*feed_rss_created\.xml",
+                    proc.stderr), proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "toulmin", "postbuild", "--site", "nowhere"],
+                          cwd=site, capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.startswith("nowhere:1:1: CLI001 ")
+
+
 def _tree(root: Path, skip: tuple[str, ...]) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()

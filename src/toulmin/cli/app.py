@@ -89,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--preview", action="store_true",
                    help="write even when the check finds errors (the pages then show them)")
 
+    pb = sub.add_parser("postbuild", help="finish a site another builder built (Zensical): "
+                        "the Content-Security-Policy on every page, every feed parsed",
+                        description="Do to a built site what the plugin does after an "
+                        "MkDocs build: declare the content_security_policy in every page's "
+                        "head and check that every feed (feed_*.xml) is well-formed XML.")
+    pb.add_argument("path", nargs="?", default=".", help="the site's root (default: .)")
+    pb.add_argument("--site", default=None,
+                    help="the built site, from the root (default: .toulmin/site-src/site)")
+
     v = sub.add_parser("verify-refs", help="check every DOI against the registries and "
                        "write references.lock.json (network)",
                        description="Check each entry with a DOI against doi.org and Crossref "
@@ -147,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_charts(args)
         if args.command == "generate":
             return cmd_generate(args)
+        if args.command == "postbuild":
+            return cmd_postbuild(args)
         if args.command == "explain":
             from toulmin.cli import explain
 
@@ -385,6 +396,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
     print(f"{rel}: {done.written} file{'s' * (done.written != 1)} written, {done.kept} "
           f"unchanged, {done.removed} removed; build it with: zensical build -f "
           f"{Path(rel, done.config.name).as_posix()}", file=sys.stderr)
+    return 0
+
+
+def cmd_postbuild(args: argparse.Namespace) -> int:
+    from toulmin.generate.postbuild import finish
+    from toulmin.generate.write import DEFAULT_OUT
+    from toulmin.render.feeds import FeedError
+
+    root = Path(args.path).resolve()
+    rel = args.site or f"{DEFAULT_OUT}/site"
+    site = root / rel
+    if not root.is_dir() or not site.is_dir():
+        return _fatal(RULES["CLI001"].at(rel if root.is_dir() else args.path, 1, 1,
+                                         "no such folder (build the site first)"), args)
+    settings = _check_settings(root, args)
+    try:
+        done = finish(site, settings.content_security_policy)
+    except FeedError as exc:
+        return _fatal(RULES["CLI008"].at(rel, 1, 1, str(exc)), args, code=1)
+    print(f"{rel}: the policy declared in {done.pages} page{'s' * (done.pages != 1)} "
+          f"({done.kept} had it), {done.feeds} feed{'s' * (done.feeds != 1)} parsed",
+          file=sys.stderr)
     return 0
 
 

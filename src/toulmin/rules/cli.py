@@ -1,5 +1,6 @@
-"""Rules CLI001-CLI007: the command line's own arguments (``cli.app``; CLI007 is
-``generate``'s output folder) and the network commands' reach (``registries.client``)."""
+"""Rules CLI001-CLI008: the command line's own arguments (``cli.app``; CLI007 is
+``generate``'s output folder, CLI008 ``postbuild``'s feeds) and the network commands' reach
+(``registries.client``)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -32,4 +33,12 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "toulmin generate --out docs", "toulmin generate --out .toulmin/site-src",
          "choose a new folder (the default, .toulmin/site-src, is safe), or empty the one "
          "named"),
+    Rule("CLI008", ERROR, "a feed of the built site is not well-formed XML",
+         "`toulmin postbuild` reads every feed another builder (Zensical) wrote, as the "
+         "plugin does after an MkDocs build: a feed readers cannot parse is not published.",
+         "<title>Q&A</title> (a bare ampersand in feed_rss_created.xml)",
+         "<title>Q&amp;A</title>",
+         "find the post whose title, description or text broke the feed (the line and column "
+         "say where) and report the builder's escaping bug; remove the feed until it is "
+         "fixed"),
 ))

@@ -1,5 +1,6 @@
 """The Zensical build of this site in Chromium, on localhost with no network: the home page,
-a post and a statistic page load with no request to another host, the post's citations
+a post and a statistic page load with no request to another host and nothing refused by
+their Content-Security-Policy (``toulmin postbuild``), the post's citations
 carry their full reference and link to its reference list, its checked numbers link to their
 statistic pages, and toulmin's stylesheet and chart script are served by the site itself."""
 
@@ -39,9 +40,11 @@ def zpage(browser):
     pg = context.new_page()
     requests: list[str] = []
     failed: list[str] = []
+    console: list[str] = []
     pg.on("request", lambda r: requests.append(r.url))
     pg.on("requestfailed", lambda r: failed.append(r.url))
-    pg.requests, pg.failed = requests, failed
+    pg.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    pg.requests, pg.failed, pg.console = requests, failed, console
     yield pg
     context.close()
 
@@ -55,6 +58,8 @@ def test_a_zensical_page_makes_no_request_to_another_host(zpage, zensical_url, p
     hosts = {urlsplit(u).hostname for u in zpage.requests if not u.startswith("data:")}
     assert hosts == {"127.0.0.1"}, hosts
     assert not zpage.failed, zpage.failed
+    # the policy postbuild declared refuses nothing the theme and toulmin's scripts need
+    assert not [m for m in zpage.console if "Content Security Policy" in m], zpage.console
     assert any(u.endswith("/assets/toulmin/toulmin.css") for u in zpage.requests)
     assert any(u.endswith("/assets/toulmin/toulmin-charts.js") for u in zpage.requests)
 

@@ -18,9 +18,9 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from toulmin import settings as schema
-from toulmin.adapters.mkdocs import escaping, policy, preview, rssfeed, standins
+from toulmin.adapters.mkdocs import escaping, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
-from toulmin.generate import plan
+from toulmin.generate import plan, policy
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
 from toulmin.render.excerpts import site_path
