@@ -131,9 +131,13 @@ def _urls(project: Project, settings: Settings, blog, directory_urls: bool) -> d
     urls: dict[str, str] = {}
     posts = settings.posts_dir.rstrip("/") + "/"
     docs = settings.docs_dir.rstrip("/") + "/"
+    post_dir = planning.blog_post_dir(blog)
     for doc in project.documents:
-        if doc.path.startswith(posts):
-            url = planning.post_url(doc.text, blog or {}, directory_urls=directory_urls)
+        if doc.path.startswith(posts) and blog is None:  # no blog: the posts are pages
+            url = planning.page_url(posixpath.join(post_dir, doc.path[len(posts):]),
+                                    directory_urls=directory_urls)
+        elif doc.path.startswith(posts):
+            url = planning.post_url(doc.text, blog, directory_urls=directory_urls)
         elif doc.path.startswith(docs):
             url = planning.page_url(doc.path[len(docs):], directory_urls=directory_urls)
         else:
