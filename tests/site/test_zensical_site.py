@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import unescape
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,24 @@ def test_the_same_reference_list_on_every_post_and_the_references_page(both):
     backlinks = re.compile(r'<span class="toulmin-backlinks">.*?</span>', re.S)
     assert backlinks.findall(zs["references/index.html"]) == \
         backlinks.findall(mk["references/index.html"])
+
+
+def test_the_same_cite_this_post_meta_tags_and_references_bib_on_every_post(both, built,
+                                                                             zensical_built):
+    mk, zs = both
+    apa = re.compile(r'class="toulmin-citethis-apa"[^>]*>([^<]+)<')
+    bibtex = re.compile(r'class="toulmin-citethis-bibtex"[^>]*><code>([^<]+)<')
+    tags = re.compile(r'<meta (?:name|property)="(citation_\w+|og:\w+|article:\w+)" '
+                      r'content="([^"]*)"')
+    for path in (p for p in mk if POST_PAGE.match(p)):
+        for pattern in (apa, bibtex, tags):
+            expected = [tuple(map(unescape, m)) if isinstance(m, tuple) else unescape(m)
+                        for m in pattern.findall(mk[path])]
+            assert expected, (path, pattern.pattern)
+            assert [tuple(map(unescape, m)) if isinstance(m, tuple) else unescape(m)
+                    for m in pattern.findall(zs[path])] == expected, path
+        bib = path.replace("index.html", "references.bib")
+        assert (zensical_built / bib).read_bytes() == (built / bib).read_bytes(), bib
 
 
 def test_the_same_statistic_pages_and_checked_numbers(both):

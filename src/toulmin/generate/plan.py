@@ -129,7 +129,8 @@ def front_matter(text: str) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def _title(text: str, meta: Mapping) -> str:
+def title_of(text: str, meta: Mapping) -> str:
+    """A post's title as the blog takes it: its front matter's, else its first heading."""
     if meta.get("title"):
         return str(meta["title"])
     m = re.search(r"^#\s+(.+?)\s*#*\s*$", _FRONT.sub("", text, count=1), re.M)
@@ -163,7 +164,7 @@ def post_url(text: str, blog: Mapping, *, directory_urls: bool = True) -> str | 
     date_fmt = str(blog.get("post_url_date_format") or "yyyy/MM/dd")
     for ldml, strf in _DATE_FORMATS:
         date_fmt = date_fmt.replace(ldml, strf)
-    slug = meta.get("slug") or slugify(case="lower")(_title(text, meta), "-")
+    slug = meta.get("slug") or slugify(case="lower")(title_of(text, meta), "-")
     path = fmt.format(date=when.strftime(date_fmt), slug=slug)
     root = posixpath.normpath(str(blog.get("blog_dir") or "blog"))
     path = posixpath.normpath(posixpath.join(root, path))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toulmin import cache
+from toulmin.generate import citethis
 from toulmin.generate import plan as planning
 from toulmin.paths import escapes
 from toulmin.project import Project
@@ -110,6 +111,7 @@ def generate(root: str | os.PathLike, out: str | os.PathLike | None = None, *,
                            else item.content.encode("utf-8"))
 
     urls = _urls(project, settings, blog, directory_urls)
+    _add_citations(files, project, settings, values, blog, urls, docs)
     result = Generated(folder, folder / CONFIG_NAME,
                        posts={k: v for k, v in urls.items()
                               if k.startswith(settings.posts_dir.rstrip("/") + "/")})
@@ -123,6 +125,60 @@ def generate(root: str | os.PathLike, out: str | os.PathLike | None = None, *,
     config = _config(root, folder, settings, values, post_dir, urls)
     _write(folder / CONFIG_NAME, config.encode("utf-8"), result)
     return result
+
+
+def _add_citations(files: dict, project: Project, settings: Settings, values: dict, blog,
+                   urls: dict[str, str], docs: Path) -> None:
+    """Each post placed for the blog with "Cite this post" and its meta tags' values in its
+    front matter (``toulmin_cite``, read by the templates as the plugin's ``page.meta``),
+    and the works it cites as BibTeX beside its page (``references.bib``)."""
+    if blog is None:
+        return
+    project.check()  # which works each document cites
+    by_path = {d.abs_path.resolve(): d for d in project.documents}
+    names = _author_names(docs, blog)
+    site_url = str(values.get("site_url") or "")
+    for uri, (source, content) in list(files.items()):
+        doc = by_path.get(source.resolve()) if source is not None and content is None \
+            and uri.endswith(".md") and not source.is_relative_to(docs) else None
+        url = urls.get(doc.path) if doc is not None else None
+        if url is None:
+            continue
+        meta = planning.front_matter(doc.text)
+        ids = meta.get("authors") if isinstance(meta.get("authors"), list) else []
+        keywords = [*(meta.get("categories") or []), *(meta.get("tags") or [])]
+        cite = citethis.PostCitation(
+            title=planning.title_of(doc.text, meta),
+            authors=tuple(names.get(str(a), str(a)) for a in ids),
+            date=citethis.post_date(meta.get("date")),
+            url=site_url.rstrip("/") + url if site_url else url,
+            site_name=str(values.get("site_name") or ""),
+            description=str(meta.get("description") or ""),
+            references_bib_url=citethis.REFERENCES_BIB if doc.cited else "",
+            keywords=tuple(str(k) for k in keywords))
+        files[uri] = (None, citethis.with_cite(doc.text, cite).encode("utf-8"))
+        if doc.cited:
+            folder = url.strip("/") if url.endswith("/") else posixpath.dirname(url.strip("/"))
+            bib = citethis.bibtex_blocks(project.root / settings.bibliography,
+                                         project.bib.entries, doc.cited)
+            files.setdefault(posixpath.join(folder, citethis.REFERENCES_BIB),
+                             (None, bib.encode("utf-8")))
+
+
+def _author_names(docs: Path, blog: dict) -> dict[str, str]:
+    """The blog's authors file (``authors_file``, default ``{blog}/.authors.yml``): id ->
+    name."""
+    import yaml
+
+    root = posixpath.normpath(str(blog.get("blog_dir") or "blog"))
+    name = str(blog.get("authors_file") or "{blog}/.authors.yml").format(blog=root)
+    try:
+        data = yaml.safe_load((docs / name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    authors = data.get("authors") if isinstance(data, dict) else None
+    return {str(k): str(v.get("name") or k) for k, v in authors.items()
+            if isinstance(v, dict)} if isinstance(authors, dict) else {}
 
 
 def _urls(project: Project, settings: Settings, blog, directory_urls: bool) -> dict[str, str]:

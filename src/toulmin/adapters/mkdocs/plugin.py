@@ -255,7 +255,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     def on_pre_build(self, *, config):
         self.post_outputs = None
         if self.project is not None:
-            from toulmin.adapters.mkdocs.citethis import PostOutputs
+            from toulmin.generate.citethis import PostOutputs
 
             self.post_outputs = PostOutputs(self.project, self.post_files)
             # the RSS plugin escapes every value of its feeds (adapters.mkdocs.rssfeed)
