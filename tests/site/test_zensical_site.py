@@ -236,3 +236,34 @@ def test_an_edited_reference_shows_after_generate_and_an_incremental_zensical_bu
     out, _ = build_zensical(site)
     html = post.read_text(encoding="utf-8")
     assert "Yearly report on the use" in html and "Annual report on the use" not in html
+
+
+def test_generate_watch_writes_again_when_an_input_changes(tmp_path):
+    # `toulmin generate --watch` beside `zensical serve`: a new digest of the inputs in the
+    # configuration makes Zensical reload it and the extension load the project again.
+    import signal
+    import time
+
+    site = copy_site(tmp_path / "site")
+    config = site / ".toulmin" / "site-src" / "mkdocs.yml"
+    proc = subprocess.Popen([sys.executable, "-m", "toulmin", "generate", "--watch"],
+                            cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not config.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = re.search(r"inputs: (\S+)", config.read_text()).group(1)
+        bib = site / "references.bib"
+        bib.write_text(bib.read_text(encoding="utf-8").replace(
+            "Annual Report on the use", "Yearly Report on the use"), encoding="utf-8")
+        while time.monotonic() < deadline:
+            now = re.search(r"inputs: (\S+)", config.read_text())
+            if now and now.group(1) != first:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("generate --watch did not write again")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    assert proc.returncode == 0

@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the generated folder, from the root (default: .toulmin/site-src)")
     g.add_argument("--preview", action="store_true",
                    help="write even when the check finds errors (the pages then show them)")
+    g.add_argument("--watch", action="store_true",
+                   help="keep running: generate again whenever an input changes, for "
+                   "`zensical serve` (Ctrl-C stops)")
 
     pb = sub.add_parser("postbuild", help="finish a site another builder built (Zensical): "
                         "the Content-Security-Policy on every page, every feed parsed",
@@ -366,6 +369,18 @@ def _check_once(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if not getattr(args, "watch", False):
+        return _generate_once(args)
+    from toulmin.cli import watch
+
+    root = Path(args.path).resolve()
+    if not root.is_dir():
+        return _generate_once(args)
+    settings = _check_settings(root, args)
+    return watch.run(lambda: _generate_once(args), watch.inputs(root, settings))
+
+
+def _generate_once(args: argparse.Namespace) -> int:
     from toulmin.findings import has_errors
     from toulmin.generate.write import GenerateError, generate, output_folder
     from toulmin.project import Project
