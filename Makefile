@@ -22,12 +22,10 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# Build into a fresh folder and swap it in only when the build succeeded, so a failed
-# build leaves the previous site intact.
+# The toulmin plugin builds beside site/ and puts the new site in place only when the
+# build finished, so a failed, interrupted or killed build leaves the previous site intact.
 build: $(STAMP)
-	@rm -rf site.tmp
-	$(BIN)/mkdocs build --strict --quiet --site-dir site.tmp
-	@rm -rf site.old && { [ ! -d site ] || mv site site.old; } && mv site.tmp site && rm -rf site.old
+	$(BIN)/mkdocs build --strict --quiet
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
@@ -64,4 +62,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf site site.tmp .cache build bench/out .toulmin
+	rm -rf site .site.building-* .site.old-* .cache build bench/out .toulmin

@@ -1,9 +1,11 @@
 """Statistics and charts quoted in the alliance and questionnaire posts.
 
-The alliance figures recompute translations of one published constant, the average
-alliance-outcome correlation of .26 reported by Horvath and Symonds (1991), with the
-conversions in toulmin.effects; they read no data. The caseness figures come from the
-annual reports (england_annual; definitions in data/nhs-talking-therapies/SOURCES.md).
+The alliance figures recompute translations of one published constant, the overall
+alliance-outcome correlation for face-to-face psychotherapy, r = .278, reported by
+Flückiger, Del Re, Wampold and Horvath (2018) in the abstract recorded in
+sources/fluckiger2018alliance.yaml, with the conversions in toulmin.effects; they read no
+data. The caseness figures come from the annual reports (england_annual; definitions in
+data/nhs-talking-therapies/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from toulmin import effects
 
 ANNUAL = "england_annual"
 REPORTS = ["nhsdigital_iapt_annual"]
-ALLIANCE = ["horvath1991relation"]
-CONVERSION = ["horvath1991relation", "borenstein2009introduction"]
-COMMON_LANGUAGE = ["horvath1991relation", "borenstein2009introduction", "lakens2013effect"]
+ALLIANCE = ["fluckiger2018alliance"]
+CONVERSION = ["fluckiger2018alliance", "borenstein2009introduction"]
+COMMON_LANGUAGE = ["fluckiger2018alliance", "borenstein2009introduction", "lakens2013effect"]
 
-#: The average alliance-outcome correlation of Horvath and Symonds (1991).
-ALLIANCE_R = 0.26
+#: The overall alliance-outcome correlation for face-to-face psychotherapy, r = .278
+#: (95% CI .256 to .299; 295 studies), of Flückiger et al. (2018), abstract, p. 316.
+ALLIANCE_R_FLUCKIGER2018 = 0.278
 WIDTH = 560
 
 
@@ -33,45 +36,49 @@ def _year(data, year: str):
 
 
 def _d_from_alliance_r() -> float:
-    return effects.r_to_d(ALLIANCE_R)
+    return effects.r_to_d(ALLIANCE_R_FLUCKIGER2018)
 
 
-@toulmin.statistic("alliance.variance_shared_horvath1991", sources=ALLIANCE, unit="%",
-                   digits=1, title="Variance shared by alliance and outcome at r = .26")
-def variance_shared_horvath1991(data):
+@toulmin.statistic("alliance.variance_shared_fluckiger2018", sources=ALLIANCE, unit="%",
+                   digits=1, title="Variance shared by alliance and outcome at r = .278")
+def variance_shared_fluckiger2018(data):
     """The share of variance in outcome shared with alliance ratings when the correlation is
-    .26, the average reported by Horvath and Symonds (1991): r² as a percentage. The value
-    is checked by converting it back to r with effects.variance_explained_to_r."""
-    share = ALLIANCE_R ** 2
-    if abs(effects.variance_explained_to_r(share) - ALLIANCE_R) > 1e-12:
+    .278, the overall face-to-face correlation of Flückiger et al. (2018): r² as a
+    percentage. The value is checked by converting it back to r with
+    effects.variance_explained_to_r."""
+    share = ALLIANCE_R_FLUCKIGER2018 ** 2
+    if abs(effects.variance_explained_to_r(share) - ALLIANCE_R_FLUCKIGER2018) > 1e-12:
         raise ArithmeticError("r² does not convert back to r")
     return 100 * share
 
 
-@toulmin.statistic("alliance.variance_unshared_horvath1991", sources=ALLIANCE, unit="%",
-                   digits=1, title="Variance not shared by alliance and outcome at r = .26")
-def variance_unshared_horvath1991(data):
+@toulmin.statistic("alliance.variance_unshared_fluckiger2018", sources=ALLIANCE, unit="%",
+                   digits=1, title="Variance not shared by alliance and outcome at r = .278")
+def variance_unshared_fluckiger2018(data):
     """The share of variance in outcome left over by a straight-line relation with alliance
-    ratings at r = .26: 1 − r², as a percentage."""
-    return 100 * (1 - ALLIANCE_R ** 2)
+    ratings at r = .278 (Flückiger et al., 2018): 1 − r², as a percentage."""
+    return 100 * (1 - ALLIANCE_R_FLUCKIGER2018 ** 2)
 
 
-@toulmin.statistic("alliance.d_from_r_horvath1991", sources=CONVERSION, unit="", digits=2,
-                   title="The alliance correlation of .26 as a standardised difference d")
-def d_from_r_horvath1991(data):
-    """The correlation of .26 converted to a standardised mean difference,
-    d = 2r / √(1 − r²) (Borenstein et al., 2009, via effects.r_to_d), which treats the
-    correlation as if it came from two groups of equal size."""
+@toulmin.statistic("alliance.d_from_r_fluckiger2018", sources=CONVERSION, unit="", digits=2,
+                   title="The alliance correlation of .278 as a standardised difference d")
+def d_from_r_fluckiger2018(data):
+    """The correlation of .278 (Flückiger et al., 2018) converted to a standardised mean
+    difference, d = 2r / √(1 − r²) (Borenstein et al., 2009, via effects.r_to_d), which
+    treats the correlation as if it came from two groups of equal size. It is the same
+    conversion as the d = .579 that Flückiger et al. report beside r, not a second
+    finding."""
     return _d_from_alliance_r()
 
 
-@toulmin.statistic("alliance.common_language_horvath1991", sources=COMMON_LANGUAGE, unit="%",
-                   digits=0, title="Common-language effect size of d converted from r = .26")
-def common_language_horvath1991(data):
+@toulmin.statistic("alliance.common_language_fluckiger2018", sources=COMMON_LANGUAGE,
+                   unit="%", digits=0,
+                   title="Common-language effect size of d converted from r = .278")
+def common_language_fluckiger2018(data):
     """The probability that a person drawn at random from the higher group has the better
-    outcome than one drawn from the lower group, for the d converted from r = .26:
-    Φ(d / √2) as a percentage (the common-language effect size described by Lakens, 2013),
-    assuming normal distributions with equal variances."""
+    outcome than one drawn from the lower group, for the d converted from r = .278
+    (Flückiger et al., 2018): Φ(d / √2) as a percentage (the common-language effect size
+    described by Lakens, 2013), assuming normal distributions with equal variances."""
     return 100 * NormalDist().cdf(_d_from_alliance_r() / 2 ** 0.5)
 
 
@@ -159,27 +166,31 @@ def caseness_at_start_by_year(data):
     "alliance_r_translations",
     title="One correlation, two readings: variance shared and d, for r from 0 to .6",
     description="Two line charts over correlations from 0 to .6. The left panel shows the "
-    "share of variance shared (r squared, in per cent), which stays below 7% at r = .26; "
+    "share of variance shared (r squared, in per cent), which is under 8% at r = .278; "
     "the right panel shows the same correlation converted to a standardised difference d "
-    "= 2r / sqrt(1 - r squared), which is about 0.54 at r = .26. A vertical rule marks "
-    "r = .26, the average alliance-outcome correlation of Horvath and Symonds (1991).",
+    "= 2r / sqrt(1 - r squared), which is about 0.58 at r = .278. A vertical rule marks "
+    "r = .278, the overall alliance-outcome correlation for face-to-face psychotherapy "
+    "in the meta-analysis of Flückiger, Del Re, Wampold and Horvath (2018).",
 )
 def alliance_r_translations(data):
-    """r², and d = 2r/√(1 − r²), over a grid of correlations, with r = .26 marked."""
+    """r², and d = 2r/√(1 − r²), over a grid of correlations, with r = .278 (Flückiger et
+    al., 2018) marked."""
     grid = [i / 100 for i in range(0, 61)]
     frame = pd.DataFrame({"r": grid,
                           "variance": [round(100 * r * r, 3) for r in grid],
                           "d": [round(effects.r_to_d(r), 4) for r in grid]})
-    marker = pd.DataFrame({"r": [ALLIANCE_R]})
+    marker = pd.DataFrame({"r": [ALLIANCE_R_FLUCKIGER2018]})
     x = alt.X("r:Q", title="Correlation r", scale=alt.Scale(domain=[0, 0.6]))
     rule = alt.Chart(marker).mark_rule(color="#e65100", strokeDash=[4, 3]).encode(x=x)
+    label = alt.Chart(marker).mark_text(align="left", dx=4, color="#e65100").encode(
+        x=x, y=alt.value(10), text=alt.value("r = .278"))
 
     def panel(field: str, title: str):
         line = alt.Chart(frame).mark_line(color="#5c6bc0").encode(
             x=x, y=alt.Y(f"{field}:Q", title=title),
             tooltip=[alt.Tooltip("r:Q", title="r", format=".2f"),
                      alt.Tooltip(f"{field}:Q", title=title, format=".2f")])
-        return alt.layer(line, rule).properties(width=(WIDTH - 60) // 2, height=240)
+        return alt.layer(line, rule, label).properties(width=(WIDTH - 60) // 2, height=240)
 
     return alt.hconcat(panel("variance", "Variance shared (%)"),
                        panel("d", "Standardised difference d"))

@@ -12,7 +12,11 @@
   DOI gets the empty result list Europe PMC answers with, ``hitCount`` 0);
 - ``/openalex/works/doi:{doi}`` plays OpenAlex (``openalex/``; any other DOI a 404).
 
-Per-test overrides (``on``) add failures: 429, 500, a stall, malformed JSON, a body.
+Per-test overrides (``on``) add failures: 429, 500, a stall, malformed JSON, a body, and
+hostile answers: the status line and headers or the body dripped a byte at a time
+(``drip-headers``, ``drip-body``), a huge body with or without ``Content-Length``
+(``huge``), a page of any type (``page``). ``sent`` records, for each hostile answer, how
+many bytes went out and how long until the client hung up (or the answer ended).
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ class Registry:
         self.openalex = _by_doi("openalex", lambda d: d["doi"].split("doi.org/", 1)[1])
         self.overrides: dict[str, list[tuple]] = {}
         self.requests: list[tuple[str, dict]] = []
+        #: (what, bytes sent after the head, seconds) of each streamed hostile answer
+        self.sent: list[tuple[str, int, float]] = []
         # No Crossref search response was recorded: the answer is built on Crossref's
         # documented list shape ({"message": {"items": [...]}}) from recorded works records.
         self.search_items = [works_message(NEURO), works_message(PONE)]
@@ -161,7 +167,42 @@ class Registry:
             return self.send(h, 200, action[1], "application/json")
         if what == "file":
             return self.send(h, 200, Path(action[1]).read_bytes(), "application/json")
+        if what == "page":  # ("page", status, body, content type)
+            return self.send(h, action[1], action[2], action[3])
+        if what == "drip-headers":  # ("drip-headers", seconds per byte, for how long)
+            head = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nX-Drip: "
+            return self.stream(h, what, head, b"a", action[1], action[2])
+        if what == "drip-body":  # ("drip-body", seconds per byte, for how long)
+            head = (b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 1000000\r\n\r\n[")
+            return self.stream(h, what, head, b" ", action[1], action[2])
+        if what == "huge":  # ("huge", bytes, say Content-Length): a 200 of spaces
+            head = b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
+            if action[2]:
+                head += f"Content-Length: {action[1]}\r\n".encode()
+            return self.stream(h, what, head + b"\r\n", b" " * 65536, 0, 3600,
+                               limit=action[1])
         raise AssertionError(action)
+
+    def stream(self, h, what: str, head: bytes, piece: bytes, every: float, seconds: float,
+               limit: int | None = None) -> None:
+        """Write ``head``, then ``piece`` every ``every`` seconds for ``seconds`` (or until
+        ``limit`` bytes of it), until the client hangs up; record what was sent."""
+        start = time.monotonic()
+        sent = 0
+        try:
+            h.wfile.write(head)
+            while time.monotonic() - start < seconds and (limit is None or sent < limit):
+                chunk = piece if limit is None else piece[:limit - sent]
+                h.wfile.write(chunk)
+                sent += len(chunk)
+                if every:
+                    time.sleep(every)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        with self.lock:
+            self.sent.append((what, sent, time.monotonic() - start))
+        h.close_connection = True
 
     def search(self, h, query: dict) -> None:
         if self.search_status is not None:

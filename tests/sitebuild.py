@@ -88,3 +88,57 @@ def bump_last_digit(written: str, delta: int) -> str:
     m = list(re.finditer(r"\d", written))[-1]
     digit = (int(m.group()) + delta) % 10
     return written[:m.start()] + str(digit) + written[m.end():]
+
+
+# -- a site with hostile committed charts (issue 15) ---------------------------------------
+
+#: a host no test reaches: every request to it is a payload that got through
+EVIL_HOST = "evil.example"
+#: an SVG of the issue's payloads (each would run a script or make a request inline)
+HOSTILE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'width="400" height="300" onload="alert(\'svg onload\')">'
+    "<scr<script></script>ipt>alert('nested')</script>"
+    "<SCRIPT>alert('upper')</SCRIPT>"
+    '<g onclick=alert(\'onclick\')><rect width="400" height="300" fill="red"/></g>'
+    "<img src=x onerror=alert('img')>"
+    f'<image href="https://{EVIL_HOST}/image.png" width="10" height="10"/>'
+    f"<style>@import url(https://{EVIL_HOST}/import.css);</style>"
+    '<a xlink:href="javascript:alert(\'xlink\')"><text y="20">link</text></a>'
+    '<a href="#x"><set attributeName="href" to="javascript:alert(\'set\')"/>'
+    '<text y="40">set</text></a>'
+    '<a href="&#106;avascript:alert(\'entity\')"><text y="60">entity</text></a>'
+    '<foreignObject width="100" height="100"><body xmlns="http://www.w3.org/1999/xhtml">'
+    f'<iframe src="https://{EVIL_HOST}/frame"></iframe></body></foreignObject>'
+    f'<path d="M0,0h9" fill="url(https://{EVIL_HOST}/paint#p)"/>'
+    "</svg>\n")
+#: a Vega-Lite spec that would load data from another host
+HOSTILE_SPEC = ('{"$schema": "https://vega.github.io/schema/vega-lite/v5.json", '
+                f'"data": {{"url": "https://{EVIL_HOST}/data.csv"}}, "mark": "bar", '
+                '"description": "HOSTILE-SPEC"}\n')
+
+
+def seed_hostile_charts(site: Path, *, charts_in_docs: bool = False) -> Path:
+    """The minisite with hostile committed charts, built with the rules that stop them
+    (CHA002, CHA005) and the Content-Security-Policy off, so the sanitiser stands alone:
+    loans_by_month's committed SVG and spec replaced (stale), and charts/x.svg and x.vl.json
+    that no script defines, shown by a post. Returns the post's source file."""
+    charts = site / "charts"
+    if charts_in_docs:
+        charts = site / "docs" / "charts"
+        shutil.move(site / "charts", charts)
+    (charts / "loans_by_month.svg").write_text(HOSTILE_SVG)
+    (charts / "loans_by_month.vl.json").write_text(HOSTILE_SPEC)
+    (charts / "x.svg").write_text(HOSTILE_SVG)
+    (charts / "x.vl.json").write_text(HOSTILE_SPEC)
+    post = site / "posts" / "2025-05-06-what-a-renewal-rate-measures.md"
+    # from the site root: MkDocs does not resolve it, so the strict build goes on
+    post.write_text(post.read_text() + "\n![Undefined chart](/charts/x.svg)\n")
+    config = site / "mkdocs.yml"
+    text = config.read_text()
+    assert "  - toulmin\n" in text
+    options = '      rules: {CHA002: "off", CHA005: "off"}\n      content_security_policy: ""\n'
+    if charts_in_docs:
+        options += "      charts_dir: docs/charts\n"
+    config.write_text(text.replace("  - toulmin\n", "  - toulmin:\n" + options))
+    return post

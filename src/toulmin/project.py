@@ -25,13 +25,13 @@ from pathlib import Path
 from toulmin import cache
 from toulmin.bibliography.loading import load_in_background
 from toulmin.bibliography.model import Bibliography
-from toulmin.bibliography.sources import Evidence, Sources, load_sources
+from toulmin.bibliography.sources import Attribution, Evidence, Sources, load_sources
 from toulmin.findings import ERROR, Finding, sort_findings
 from toulmin.paths import escapes
 from toulmin.settings import Settings
 from toulmin.textfile import decode_text
 
-CHECK_CACHE_FORMAT = 4  # 4: evidence kept with each document's findings
+CHECK_CACHE_FORMAT = 5  # 4: evidence kept with each document's findings; 5: attributions
 
 
 @dataclass(slots=True)
@@ -51,6 +51,8 @@ class Document:
     scan: tuple | None = None
     #: what the source check found in the cited works' stored text, filled by the check
     evidence: list[Evidence] = field(default_factory=list)
+    #: every figure and quotation the source check examined, with its verdict
+    attributions: list[Attribution] = field(default_factory=list)
     #: what reading the bytes found (DOC001 not UTF-8, DOC002 a NUL byte), reported by
     #: the document check of ``checks.documents``
     read_findings: list[Finding] = field(default_factory=list)
@@ -158,9 +160,11 @@ class Project:
         site = interface.SiteContext(self)
         document_checks = None  # imported on the first document the cache does not hold
         # Mentions depend on the stopwords too: results found with others are not reused.
-        # ... and the source check on the stored texts.
+        # ... and the source check on the stored texts and on require_stored_text.
+        # ... and the rendered-page check on the site's Markdown extensions.
         bib_id = (f"{_bib_identity(self.bib)}:{_words_identity(self.stopwords)}:"
-                  f"{self.sources.digest}")
+                  f"{self.sources.digest}:{int(self.settings.require_stored_text)}:"
+                  f"{_extensions_identity(self.root)}")
         stat_id = _stats_identity(stats)
         cache_file = self.cache_path / "check.marshal"
         cached_docs, cached_site = _read_check_cache(cache_file, bib_id)
@@ -173,6 +177,7 @@ class Project:
                 doc.cited = list(hit[2])
                 doc.stats = list(hit[3])
                 doc.evidence = [Evidence(*e) for e in hit[5]]
+                doc.attributions = [Attribution.from_tuple(a) for a in hit[6]]
             else:
                 if document_checks is None:
                     document_checks = [c for c in interface.checks(interface.DOCUMENT)
@@ -180,7 +185,8 @@ class Project:
                 doc_findings = self._check_document(doc, site, document_checks)
             fresh[doc.path] = (doc.digest, [_finding_tuple(f) for f in doc_findings],
                                doc.cited, doc.stats, stat_id,
-                               [e.to_tuple() for e in doc.evidence])
+                               [e.to_tuple() for e in doc.evidence],
+                               [a.to_tuple() for a in doc.attributions])
             findings.extend(doc_findings)
             cited_anywhere.update(doc.cited)
         cited_anywhere.update(self._statistic_sources())
@@ -220,6 +226,7 @@ class Project:
         for chk in document_checks:
             out.extend(chk.function(ctx))
         doc.evidence = list(ctx.evidence)
+        doc.attributions = list(ctx.attributions)
         return out
 
     # -- the cited works' stored text --------------------------------------------------------
@@ -241,6 +248,14 @@ class Project:
             self._by_path = {doc.path: doc for doc in self.documents}
         doc = self._by_path.get(doc_path)
         return list(doc.evidence) if doc is not None else []
+
+    def attributions(self) -> list[Attribution]:
+        """Every figure and quotation the source check examined, in every document (in the
+        project's order of documents, then in order of appearance), each with its sentence,
+        the works cited for it and the verdict (``bibliography.sources.Attribution``)."""
+        self.check()
+        return [a for doc in self.documents
+                for a in sorted(doc.attributions, key=lambda a: (a.line, a.column))]
 
     # -- data and statistics -----------------------------------------------------------------
 
@@ -378,7 +393,7 @@ def read_stopwords(root: Path, name: str) -> frozenset[str]:
     path = (Path(root) / name).resolve()
     if not path.is_relative_to(Path(root).resolve()):
         raise ValueError(f"stopwords file outside the site: {name}")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8", errors="replace")  # not UTF-8: the CLI's DOC001
     return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
@@ -421,6 +436,15 @@ def _bib_identity(bib: Bibliography) -> str:
     for key, (year, names, doi, *_) in bib.index.items():
         h.update(f"{key}\0{year}\0{'|'.join(names)}\0{doi}\n".encode())
     return h.hexdigest()
+
+
+def _extensions_identity(root: Path) -> str:
+    """A hash of the Markdown extensions mkdocs.yml lists (the page the security check
+    renders depends on them)."""
+    from toulmin.settings import markdown_extensions
+
+    return hashlib.blake2b(repr(markdown_extensions(root)).encode(),
+                           digest_size=8).hexdigest()
 
 
 def _words_identity(words: frozenset[str]) -> str:

@@ -75,6 +75,13 @@ class Settings:
         "default", "the Content-Security-Policy each page declares in a <meta> ('default': "
         "nothing from another host; '': none; or a policy of your own)")
     references_title: str = _option("References", "heading of each page's reference list")
+    audit_page: str = _option("evidence.md", "where the build puts the generated evidence "
+                              "audit page, relative to docs_dir ('' for none)")
+    audit_title: str = _option("Evidence audit", "the evidence audit page's title (and its "
+                               "name in the nav)")
+    require_stored_text: bool = _option(False, "SRC003 for every cited work a figure or "
+                                        "quotation rests on that has no stored text, not "
+                                        "only for works with a DOI")
     stopwords: str = _option("", "a text file of the site's capitalised words that are no "
                              "surnames (one a line, # comments), for the mention check")
     rules: dict = dataclasses.field(default_factory=dict, metadata={
@@ -281,6 +288,29 @@ def declared_assets(root: str | os.PathLike, config_file: str | os.PathLike | No
     return frozenset(found)
 
 
+def markdown_extensions(root: str | os.PathLike,
+                        config_file: str | os.PathLike | None = None
+                        ) -> tuple[tuple[str, dict], ...]:
+    """The Markdown extensions ``root/mkdocs.yml`` (or ``config_file``) lists at its top
+    level, as (name, options) in order; an option given by a Python tag
+    (``!!python/name:...``) is left out, so the extension's default stands in. () for a
+    missing or unparsable file."""
+    path = Path(config_file) if config_file is not None else Path(root) / CONFIG_FILE
+    top = _top_level(path)
+    entry = top.get("markdown_extensions") if top is not None else None
+    listed = _construct(entry[1]) if entry is not None else None
+    if isinstance(listed, dict):  # MkDocs accepts a mapping too
+        listed = [{name: options} for name, options in listed.items()]
+    out = []
+    for item in listed if isinstance(listed, list) else ():
+        if isinstance(item, dict) and len(item) == 1:
+            name, options = next(iter(item.items()))
+        else:
+            name, options = item, {}
+        if isinstance(name, str):
+            options = options if isinstance(options, dict) else {}
+            out.append((name, {k: v for k, v in options.items() if v is not None}))
+    return tuple(out)
 def config_values(config_file: str | os.PathLike) -> dict:
     """mkdocs.yml's top-level values as MkDocs reads them (``!ENV`` resolved, any other tag
     as None); {} when the file is missing, unreadable or not a mapping."""

@@ -68,3 +68,56 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss(tmp_path):
     assert cache.read_versioned(path, 1, key="inputs") == {"a": 1}
     assert cache.read_versioned(path, 1, key="other inputs") is None
     assert cache.read_versioned(path, 2, key="inputs") is None
+
+
+# -- signed: a cache a pull request commits is never served --------------------------------
+
+
+def _poisoned_results(site: Path) -> None:
+    """What a contribution could commit: the check's cache, as this code writes it, but made
+    on another machine (a fingerprint is computed from public inputs, so it matches)."""
+    import os
+    import subprocess
+    import sys
+
+    other = site.parent / "other-home"
+    env = dict(os.environ, XDG_CACHE_HOME=str(other), PYTHONDONTWRITEBYTECODE="1",
+               PYTHONPATH=str(Path(cache.__file__).resolve().parents[1]))
+    subprocess.run([sys.executable, "-c", "import sys; from toulmin.project import Project; "
+                    "Project.load(sys.argv[1]).check()", str(site)], env=env, check=True)
+    assert (other / "toulmin" / "cache-key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cache_made_on_another_machine_is_never_served(minisite, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "my-home"))
+    cache._key.cache_clear()
+    try:
+        _poisoned_results(minisite)
+        files = sorted((minisite / ".cache" / "toulmin").glob("*.marshal"))
+        assert files  # the other machine's cache is in the project ...
+        assert all(cache.read(f) is None for f in files)  # ... and reads as a miss here
+        # so the check computes its own results, and keeps them under this user's key
+        Project.load(minisite).check()
+        assert any(cache.read(f) is not None
+                   for f in (minisite / ".cache" / "toulmin").glob("*.marshal"))
+    finally:
+        cache._key.cache_clear()
+
+
+def test_a_cache_file_unsigned_or_altered_is_a_miss(tmp_path, monkeypatch):
+    import marshal
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    cache._key.cache_clear()
+    try:
+        path = tmp_path / "x.marshal"
+        cache.write_versioned(path, 1, {"clean": True}, key="post")
+        assert cache.read_versioned(path, 1, key="post") == {"clean": True}
+        raw = path.read_bytes()
+        path.write_bytes(raw[:-1] + bytes([raw[-1] ^ 1]))  # one bit of the data changed
+        assert cache.read_versioned(path, 1, key="post") is None
+        # the same value, fingerprinted as this code does, but not signed (hand-made)
+        path.write_bytes(marshal.dumps((1, cache.fingerprint("post"), {"clean": True})))
+        assert cache.read_versioned(path, 1, key="post") is None
+    finally:
+        cache._key.cache_clear()

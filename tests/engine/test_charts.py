@@ -256,7 +256,7 @@ def test_a_chart_is_not_shrunk_below_11_px_text(minisite):
     least = legible_width(svg)
     assert least * MIN_FONT_PX / width >= 11 and least < width
     assert f'style="--toulmin-chart-min-width: {least}px"' in chart_figure(
-        minisite, "loans_by_month", "Loans by month")
+        svg, "loans_by_month", "Loans by month")
     # an SVG of Vega-Lite's default 10 px labels is shown larger than drawn
     assert legible_width('<svg width="600"><text font-size="10px">a</text></svg>') == 661
     assert legible_width('<svg><text font-size="10px">a</text></svg>') == 0

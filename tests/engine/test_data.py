@@ -327,9 +327,16 @@ def test_garbage_csv_and_missing_descriptor_give_findings(site_data):
     (site_data / NT / "branches.csv").write_bytes(b"\xff\xfe\x00garbage\x00\n")
     (site_data / NT / "monthly.csv").write_bytes(b"")
     findings = data.validate(site_data)
-    # bytes that are not UTF-8 and a NUL: DOC001 and DOC002 at their column (issue 15)
+    # bytes that begin with UTF-16's byte-order mark (FF FE): one DOC001 at the file's
+    # start, not also a DOC002 at the NUL that follows (issue 15)
     assert [(f.code, f.path, f.line, f.column) for f in findings] == [
-        ("DOC001", f"{NT}/branches.csv", 1, 1), ("DOC002", f"{NT}/branches.csv", 1, 3),
+        ("DOC001", f"{NT}/branches.csv", 1, 1), ("DATA001", f"{NT}/monthly.csv", 1, 1)]
+    assert "UTF-16" in findings[0].message
+    # bytes that are not UTF-8 and a NUL: DOC001 and DOC002 at their column
+    (site_data / NT / "branches.csv").write_bytes(b"a,\xff\x00garbage\n")
+    findings = data.validate(site_data)
+    assert [(f.code, f.path, f.line, f.column) for f in findings] == [
+        ("DOC001", f"{NT}/branches.csv", 1, 3), ("DOC002", f"{NT}/branches.csv", 1, 4),
         ("DATA001", f"{NT}/monthly.csv", 1, 1)]
     f = _one(data.validate(site_data, "data/nope.yaml"), "DATA004")
     assert f.path == "data/nope.yaml"

@@ -119,10 +119,10 @@ def test_scanning_is_linear(end):
 
     def timed(n: int) -> float:
         text = chunk * n
-        start = time.perf_counter()
+        start = time.process_time()
         figures_in(text)
         sentence_bounds(text)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     timed(100)
     small, large = min(timed(100) for _ in range(5)), min(timed(1000) for _ in range(3))

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy each built page declares (adapters.mkdocs.policy)."""
+"""The Content-Security-Policy each built page declares (generate.policy)."""
 
 from __future__ import annotations
 

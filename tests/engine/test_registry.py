@@ -193,16 +193,24 @@ def test_retry_after_as_seconds_or_as_an_http_date():
     assert retry_after_seconds(None) is None
 
 
-def test_429_with_an_http_date_waits_until_then_capped(server, tmp_path):
-    # a date long past: retry at once; a date far ahead: wait no longer than max_backoff
+def test_429_with_an_http_date_waits_until_then_or_not_at_all(server, tmp_path):
+    # a date long past: retry at once; a date beyond max_backoff: not waited for at all
+    # (the entry is unchecked at once, not after max_backoff)
     server.on("doi", SCIENCE, ("status", 429, {"Retry-After": "Fri, 31 Dec 1999 23:59:59 GMT"}),
               ("status", 429, {"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"}), None)
     slept = []
     cfg = _config(tmp_path)
     client = Client(cfg, sleep=slept.append)
     out = verify([_ref("frank1970structure")], cfg, client=client)[0]
+    assert out.verdict == UNCHECKED and "not waited" in out.error
+    assert slept == [0.0]
+    # a wait within max_backoff is honoured as asked
+    server.overrides.clear()
+    server.on("doi", SCIENCE, ("status", 429, {"Retry-After": "7"}), None)
+    slept.clear()
+    out = verify([_ref("frank1970structure")], cfg, client=Client(cfg, sleep=slept.append))[0]
     assert out.verdict == VERIFIED
-    assert slept == [0.0, cfg.max_backoff]
+    assert slept == [7.0]
 
 
 def test_500_then_success(server, tmp_path):
@@ -524,7 +532,7 @@ def test_title_protection_and_keys():
                              authors=[{"family": "Žižek", "given": "S."}])
     assert make_key(meta, set()) == "zizek2020emigre"
     assert make_key(meta, {"zizek2020emigre"}) == "zizek2020emigrea"
-    entry = make_entry("k", meta, "10.1/x")
+    entry = make_entry("k", meta, "10.1000/182")
     assert "author = {Žižek, S.}" in entry
 
 

@@ -150,4 +150,4 @@ def test_statistic_source_labels_write_suffixes_as_the_style_does(tmp_path):
     ext = ToulminExtension(project=project)
     html = markdown.Markdown(extensions=[ext]).convert("Both [@doe_a; @doe_b].")
     assert "in press-a" in _text(html) and "in press-b" in _text(html)
-    assert ext._source_labels(["doe_a", "doe_b"]) == ["Doe (in press-a)", "Doe (in press-b)"]
+    assert ext.source_labels(["doe_a", "doe_b"]) == ["Doe (in press-a)", "Doe (in press-b)"]

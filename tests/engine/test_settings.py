@@ -192,6 +192,9 @@ def test_plugin_and_cli_settings_agree_for_the_same_mkdocs_yml(tmp_path):
         assets: false
         content_security_policy: "default-src 'self'"
         references_title: Works cited
+        audit_page: checks/audit.md
+        audit_title: What the sources say
+        require_stored_text: true
         stopwords: words.txt
         rules: {CIT007: warning, STA005: "off"}
         """, docs="pages")

@@ -213,6 +213,90 @@ def test_a_work_without_stored_text_is_a_warning_once_per_document(tmp_path):
     assert (found[0].line, found[0].column) == _pos(post, "3.1")
 
 
+#: a work no registry holds: no DOI, so only an excerpt copied by hand can be its text
+REPORT = """\
+@techreport{countyboard2025waits,
+  author       = {{County Health Board}},
+  title        = {Waiting times for talking therapies, 2024--25},
+  institution  = {County Health Board},
+  year         = {2025},
+  unregistered = {official statistics series}
+}
+"""
+REPORT_POST = ("The board counts a referral as waiting long after 18 weeks "
+               "[@countyboard2025waits]. It also reports 6 weeks as the first target, and the "
+               "figure of 18 weeks again [@countyboard2025waits].\n")
+REPORT_EXCERPT = """\
+excerpts:
+  - locator: "p. 4"
+    text: >-
+      A referral is counted as a long wait once 18 weeks have passed since it was received;
+      the first target is 6 weeks.
+    recorded: "2026-12-05, the editors, against the board's PDF"
+"""
+
+
+def _report_site(root: Path, options: str = "", excerpt: bool = False) -> Path:
+    """A site whose post cites figures to a report without DOI, with the toulmin plugin's
+    ``options`` in mkdocs.yml (and the report's excerpt on record when ``excerpt``)."""
+    _site(root, REPORT_POST,
+          excerpts={"countyboard2025waits": REPORT_EXCERPT} if excerpt else None)
+    with (root / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n" + REPORT)
+    plugin = f"  - toulmin:\n      {options}\n" if options else "  - toulmin\n"
+    (root / "mkdocs.yml").write_text(f"site_name: Report\nplugins:\n{plugin}",
+                                     encoding="utf-8")
+    return root
+
+
+def test_a_work_without_doi_or_stored_text_is_flagged_only_when_the_site_requires_it(
+        tmp_path, run_cli):
+    """By default a work no registry holds is recorded as having no stored text, with no
+    finding (verify-refs cannot store its text); ``require_stored_text: true`` makes it
+    SRC003, once a document, at the first figure's line and column, in text and JSON."""
+    site = _report_site(tmp_path / "default")
+    project, found = _check(site)
+    assert _src(found) == []
+    record = project.attributions()
+    assert [(a.written, a.verdict, a.code) for a in record] == [
+        ("18", "no stored text", ""), ("6", "no stored text", ""),
+        ("18", "no stored text", "")]
+    # the same site, the option turned on: not served from the cache of the check above
+    (site / "mkdocs.yml").write_text("site_name: Report\nplugins:\n  - toulmin:\n"
+                                     "      require_stored_text: true\n", encoding="utf-8")
+    code, out, _ = run_cli("check", site)
+    line, col = _pos(REPORT_POST, "18")
+    assert f"posts/p.md:{line}:{col}: SRC003 warning: no stored text of " \
+           "'countyboard2025waits' to check the figure 18 against" in out
+    assert code == 0  # a warning
+    code, out, _ = run_cli("check", site, "--format", "json")
+    assert code == 0
+    (record,) = [r for r in json.loads(out) if r["code"] == "SRC003"]
+    assert (record["path"], record["line"], record["column"]) == ("posts/p.md", line, col)
+    assert record["severity"] == WARNING
+    assert "sources/countyboard2025waits.yaml" in record["hint"]
+    assert "verify-refs" not in record["hint"] and "no DOI" in record["hint"]
+    project = Project.load(site, Settings(require_stored_text=True))
+    found = _src(project.check())
+    assert [(f.code, f.line, f.column) for f in found] == [("SRC003", line, col)]
+    assert [a.code for a in project.attributions()] == ["SRC003"] * 3
+
+
+def test_a_work_without_doi_passes_with_an_excerpt_holding_its_figures(tmp_path, run_cli):
+    site = _report_site(tmp_path, "require_stored_text: true", excerpt=True)
+    code, out, _ = run_cli("check", site)
+    assert code == 0 and "SRC0" not in out
+    project = Project.load(site, Settings(require_stored_text=True))
+    assert _src(project.check()) == []
+    assert [(a.written, a.verdict, a.source_locator) for a in project.attributions()] == [
+        ("18", "excerpt", "p. 4"), ("6", "excerpt", "p. 4"), ("18", "excerpt", "p. 4")]
+    # an excerpt that does not hold the figure: the figure is checked, and fails
+    (site / "sources" / "countyboard2025waits.yaml").write_text(
+        REPORT_EXCERPT.replace("6 weeks", "8 weeks"), encoding="utf-8")
+    (finding,) = _src(Project.load(site, Settings(require_stored_text=True)).check())
+    assert (finding.code, finding.line, finding.column) == ("SRC001", *_pos(REPORT_POST, "6"))
+
+
 def test_figures_outside_a_citing_sentence_in_code_or_statistics_are_not_attributed(tmp_path):
     post = ("# Results in 2021\n\nThe service saw 38% more referrals in 2022. Okafor et al. "
             "found, e.g. in the guided arm, a 41.8% recovery rate [@okafor2021guided].\n\n"

@@ -123,6 +123,14 @@ def test_excerpts_hold_the_figures_the_posts_take_from_them():
     assert "anxiety (d = 0.88" in text("wakefield2021improving")
     # CanTalk (HTA 23(19)): the trial the diagnosis post describes
     assert "(N = 230; n = 115 in each arm)" in text("serfaty2019cantalkhta")
+    # the alliance meta-analysis (Psychotherapy 55(4), abstract): the alliance post's figures
+    alliance = text("fluckiger2018alliance")
+    assert "295 independent studies" in alliance
+    assert "more than 30,000 patients" in alliance
+    assert "r = .278 (95% confidence intervals [.256, .299]" in alliance
+    assert "equivalent of d = .579" in alliance
+    assert "r = .275, k = 23" in alliance
+    assert "2% of the 295 effect sizes" in alliance
 
 
 def test_a_stored_text_is_an_abstract_or_excerpts_never_both(works):

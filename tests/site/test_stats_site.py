@@ -24,6 +24,24 @@ def test_site_quotes_at_least_three_real_statistics():
         assert required in refs
 
 
+def test_alliance_statistics_translate_the_fluckiger_correlation(tmp_path):
+    """The alliance post's four statistics are conversions of r = .278, the face-to-face
+    alliance-outcome correlation of Flückiger, Del Re, Wampold and Horvath (2018, abstract,
+    sources/fluckiger2018alliance.yaml). Reference values: that abstract's own conversion,
+    d = .579, and by hand .278² = .077284 (7.7% shared, 92.3% not)."""
+    stats = Project.load(ROOT, Settings(cache_dir=str(tmp_path / "cache"))).statistics
+    results = stats.results
+    names = ("variance_shared", "variance_unshared", "d_from_r", "common_language")
+    found = {n: results[f"alliance.{n}_fluckiger2018"] for n in names}
+    assert all(r.ok and "fluckiger2018alliance" in r.sources for r in found.values())
+    assert found["variance_shared"].display() == "7.7%"
+    assert found["variance_unshared"].display() == "92.3%"
+    assert round(found["d_from_r"].estimate.value, 3) == 0.579
+    assert found["d_from_r"].display() == "0.58"
+    assert found["common_language"].display() == "66%"
+    assert not [n for n in results if n.startswith("alliance.") and "horvath1991" in n]
+
+
 def test_every_number_the_commentary_states_fails_when_its_last_digit_changes(site, tmp_path):
     """Mutation test over the commentary's posts: each number, one unit off, fails at its line."""
     cache = str(tmp_path / "cache")

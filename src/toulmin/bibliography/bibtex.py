@@ -222,25 +222,37 @@ def _undefined_macro(findings: list[Finding], path: str, line: int, where: str):
 
 
 def _crossref_cycles(path: str, resolved: dict, by_lower: dict[str, str]) -> list[Finding]:
-    """A BIB012 finding at each entry whose crossref chain comes back to itself."""
+    """One BIB012 finding for each crossref cycle, at the cycle's first entry in the file
+    (a -> b -> a is one mistake, not two)."""
     def parent(key: str) -> str | None:
         ref = resolved[key][1].get("crossref", "").strip()
         if not ref:
             return None
         return ref if ref in resolved else by_lower.get(ref.lower())
 
+    # Each entry has at most one parent: one walk from each entry not yet seen, stopping at
+    # an entry seen before; reaching one seen in this same walk closes a cycle. Every entry
+    # is walked once (linear, however long the chains).
+    order = {key: i for i, key in enumerate(resolved)}
+    walk_of: dict[str, int] = {}
     out = []
-    for key, (_t, _v, lines, line) in resolved.items():
-        seen, cur = [key], parent(key)
-        while cur is not None and cur not in seen:
-            seen.append(cur)
+    for walk, key in enumerate(resolved):
+        path_keys, cur = [], key
+        while cur is not None and cur not in walk_of:
+            walk_of[cur] = walk
+            path_keys.append(cur)
             cur = parent(cur)
-        if cur == key:
-            chain = _short(" -> ".join([*seen, key]), 120)
-            out.append(RULES["BIB012"].at(
-                path, lines.get("crossref", line), 1, f"crossref cycle: {chain}",
-                "a crossref names the parent work (the book, the proceedings); remove the "
-                "field from the parent"))
+        if cur is None or walk_of[cur] != walk:
+            continue
+        cycle = path_keys[path_keys.index(cur):]
+        first = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+        cycle = cycle[first:] + cycle[:first]
+        _t, _v, lines, line = resolved[cycle[0]]
+        chain = _short(" -> ".join([*cycle, cycle[0]]), 120)
+        out.append(RULES["BIB012"].at(
+            path, lines.get("crossref", line), 1, f"crossref cycle: {chain}",
+            "a crossref names the parent work (the book, the proceedings); remove the "
+            "field from the parent"))
     return out
 
 

@@ -49,7 +49,8 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, display: str 
     if cache_dir is not None:
         cache_file = _cache_file(data, shown, cache_dir)
         try:
-            cached = Bibliography.from_cache(cache_file.read_bytes())
+            stored = cache.read_bytes(cache_file)
+            cached = Bibliography.from_cache(stored) if stored is not None else None
         except OSError:
             cached = None
         if cached is not None:

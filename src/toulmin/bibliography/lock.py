@@ -42,7 +42,11 @@ indent and a trailing newline. It maps each entry key to its record::
 A record made offline has ``"recorded": "offline"``, ``"retracted": null`` (unknown) and
 a ``note`` on how the DOI was verified. ``checked`` keeps its old date when nothing
 else in the record changed, so rerunning on unchanged entries rewrites identical bytes.
-Writes go to a temporary file first and replace the lock in one ``os.replace``.
+Writes go to a temporary file first and replace the lock in one ``os.replace``;
+``write_together`` writes several such files (the reference base, the lock, the stored
+abstracts) all or none. ``load`` checks each record's shape (``FIELD_TYPES``): a record
+that is not an object or a field of another type is a ``LockError`` (REF000), never a
+check that fails part way.
 
 Readers that only look records up (the renderer marking retracted works, the tests) use
 ``lock_status`` and ``retracted_keys``, which keep the file read until it changes (mtime).
@@ -50,6 +54,7 @@ Readers that only look records up (the renderer marking retracted works, the tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -74,18 +79,65 @@ class LockError(Exception):
 
 
 def load(path: str | os.PathLike) -> dict[str, dict]:
-    """Key -> record; an empty mapping when the file does not exist."""
+    """Key -> record; an empty mapping when the file does not exist; ``LockError`` (one
+    line) when it cannot be read, or a record or a field has the wrong type
+    (``FIELD_TYPES``)."""
     try:
-        return read_committed(path, "entries")
+        raw = read_committed(path, "entries", objects_only=False)
     except ValueError as exc:
         raise LockError(str(exc)) from None
+    for key, rec in raw.items():
+        problem = record_problem(rec)
+        if problem:
+            raise LockError(f"{Path(path).name}: the record of '{_shown(key)}' {problem}")
+    return raw
 
 
-def read_committed(path: str | os.PathLike, member: str) -> dict[str, dict]:
+#: the type each field of a record must have when present (JSON's names in ``_JSON``)
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "checked": (str,), "checked_against": (str,), "checked_by": (str,),
+    "differences": (list,), "doi": (str,), "error": (str,), "hash": (str,), "note": (str,),
+    "reason": (str, type(None)), "recorded": (str,), "registry_doi": (str,),
+    "retracted": (bool, type(None)), "retraction_notice": (str, type(None)),
+    "updates": (list,), "verdict": (str,), "best_candidate": (dict, type(None)),
+}
+_JSON = {str: "a string", list: "a list", dict: "an object", bool: "true or false",
+         type(None): "null", int: "a number", float: "a number"}
+
+
+def record_problem(rec: object) -> str:
+    """What is wrong with a lock record's shape ("is a list, not an object", "field
+    'differences' is a string, not a list"), or "" when nothing is."""
+    if not isinstance(rec, dict):
+        return f"is {_JSON.get(type(rec), 'not an object')}, not an object"
+    for name, value in rec.items():
+        want = FIELD_TYPES.get(name)
+        if want is not None and not isinstance(value, want):
+            return (f"has '{name}' as {_JSON.get(type(value), type(value).__name__)}, not "
+                    f"{' or '.join(dict.fromkeys(_JSON[w] for w in want))}")
+        if name in ("differences", "updates") and not all(_flat(v) for v in value):
+            return f"has '{name}' with an item that is not an object of plain values"
+        if name == "best_candidate" and value is not None and not _flat(value):
+            return f"has '{name}' that is not an object of plain values"
+    return ""
+
+
+def _flat(value: object) -> bool:
+    """An object whose values are text, numbers, true/false or null (nothing nested)."""
+    return isinstance(value, dict) and all(
+        v is None or isinstance(v, str | int | float) for v in value.values())
+
+
+def _shown(key: str) -> str:
+    return key if len(key) <= 60 and key.isprintable() else repr(key[:60])
+
+
+def read_committed(path: str | os.PathLike, member: str,
+                   objects_only: bool = True) -> dict[str, dict]:
     """The records under ``member`` of a JSON file the site commits (the lock, the stored
-    abstracts): key -> record, records that are not objects left out; {} when the file
-    does not exist; ``ValueError`` (one line) when it cannot be read or has no such
-    object."""
+    abstracts): key -> record, records that are not objects left out (all kept when not
+    ``objects_only``); {} when the file does not exist; ``ValueError`` (one line) when it
+    cannot be read or has no such object."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -104,6 +156,8 @@ def read_committed(path: str | os.PathLike, member: str) -> dict[str, dict]:
     records = data.get(member) if isinstance(data, dict) else None
     if not isinstance(records, dict):
         raise ValueError(f"{path} has no '{member}' object")
+    if not objects_only:
+        return records
     return {k: v for k, v in records.items() if isinstance(v, dict)}
 
 
@@ -139,6 +193,51 @@ def write_committed(path: str | os.PathLike, text: str) -> bool:
         if tmp.exists():
             tmp.unlink()
     return True
+
+
+class WriteError(OSError):
+    """A file could not be written; no file was changed."""
+
+
+def write_together(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each text to a temporary file beside its original (synced,
+    with the original's permissions), then, all written, each replaces its original; on a
+    failure the temporary files are removed, the originals replaced so far restored, and
+    ``WriteError`` names the file and why."""
+    temps: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temps[path] = tmp
+            try:
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                if path.exists():
+                    os.chmod(tmp, path.stat().st_mode & 0o777)
+            except OSError as exc:
+                raise WriteError(exc.errno, f"cannot write {path.name}: "
+                                 f"{exc.strerror or exc}") from None
+        done: list[tuple[Path, bytes | None]] = []
+        for path, tmp in temps.items():
+            try:
+                old = path.read_bytes() if path.exists() else None
+                os.replace(tmp, path)
+            except OSError as exc:
+                for back, data in reversed(done):  # undo the replacements made so far
+                    with contextlib.suppress(OSError):
+                        if data is None:
+                            back.unlink()
+                        else:
+                            back.write_bytes(data)
+                raise WriteError(exc.errno, f"cannot replace {path.name}: "
+                                 f"{exc.strerror or exc}") from None
+            done.append((path, old))
+    finally:
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 def make_record(*, doi: str, hash: str, verdict: str, checked: str, recorded: str,

@@ -24,7 +24,9 @@ build:
 the check cache) and parses them only when a check asks for a text, so a warm check pays
 for neither JSON nor YAML. A problem in a file is an SRC006 finding at its line
 (``Sources.findings``); the record concerned is left out. ``Evidence`` is what the source
-check found for one figure or quotation of a document (``Project.evidence``).
+check found for one figure or quotation of a document (``Project.evidence``);
+``Attribution`` is every figure and quotation the check examined, with its verdict
+(``Project.attributions``, the evidence audit page).
 
 Bibliography level: imports the standard library, PyYAML (lazily) and the core modules.
 """
@@ -43,8 +45,14 @@ from toulmin.findings import Finding
 from toulmin.rules import RULES
 
 __all__ = [
+    "EXCERPT",
+    "FOUND",
+    "NOT_FOUND",
+    "NO_TEXT",
     "SOURCES_NAME",
+    "VERDICTS",
     "VIA",
+    "Attribution",
     "Evidence",
     "SourceText",
     "Sources",
@@ -123,6 +131,83 @@ class Evidence:
     def to_tuple(self) -> tuple:
         return (self.key, self.line, self.column, self.written, self.source_sentence,
                 self.provenance, self.kind)
+
+
+#: the verdicts of an ``Attribution``: found in an abstract, found in an excerpt recorded by
+#: hand, not found in the stored text, no stored text to look in
+FOUND = "found"
+EXCERPT = "excerpt"
+NOT_FOUND = "not found"
+NO_TEXT = "no stored text"
+VERDICTS = (FOUND, EXCERPT, NOT_FOUND, NO_TEXT)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One figure or quotation a document attributes to cited works, and what the source
+    check made of it.
+
+    ``path``/``line``/``column`` are the figure's (or the quotation's opening mark's) place;
+    ``kind`` "figure" or "quotation"; ``written`` as written; ``sentence`` the document's
+    sentence around it as plain text (citations as written), ``mark`` the (start, end) of the
+    figure or quotation in it ((0, 0) when not known); ``keys`` the works it is
+    attributed to, in order; ``locator`` the place in them the citation gives ("" none).
+    ``verdict`` is one of ``VERDICTS``; when found, ``key`` is the work whose stored text
+    holds it, ``source_sentence`` that text's sentence, and the text's provenance:
+    ``source`` "abstract" or "excerpt", ``via`` (the registry, or "manual"), ``date``
+    (retrieved or recorded), ``recorded`` (who, and against what, for a text copied by
+    hand), ``source_locator`` (an excerpt's page), ``url``. ``code`` and ``note`` are the
+    finding the check made of it, if any (``note``: its message, or why nothing could be
+    concluded).
+    """
+
+    path: str
+    line: int
+    column: int
+    kind: str
+    written: str
+    sentence: str
+    mark: tuple[int, int]
+    keys: tuple[str, ...]
+    locator: str
+    verdict: str
+    key: str = ""
+    source_sentence: str = ""
+    source: str = ""
+    via: str = ""
+    date: str = ""
+    recorded: str = ""
+    source_locator: str = ""
+    url: str = ""
+    code: str = ""
+    note: str = ""
+
+    def to_tuple(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.__slots__)
+
+    @classmethod
+    def from_tuple(cls, values: tuple) -> Attribution:
+        values = list(values)
+        values[6], values[7] = tuple(values[6]), tuple(values[7])
+        return cls(*values)
+
+    @property
+    def found(self) -> bool:
+        return self.verdict in (FOUND, EXCERPT)
+
+    def provenance(self) -> str:
+        """Where the supporting text came from, for readers ("" when not found): "abstract,
+        via Europe PMC, retrieved 2026-11-30", "abstract, copied by hand by X, retrieved
+        ...", or "excerpt, p. 599, recorded by hand: 2026-12-04, the editors, against ..."."""
+        if not self.found:
+            return ""
+        if self.source == "excerpt":
+            line = ", ".join(p for p in (self.date, self.recorded) if p)
+            return f"excerpt, {self.source_locator}, recorded by hand: {line}"
+        if self.via == "manual":
+            who = f" by {self.recorded}" if self.recorded else ""
+            return f"abstract, copied by hand{who}, retrieved {self.date}"
+        return f"abstract, via {VIA.get(self.via, self.via)}, retrieved {self.date}"
 
 
 class Sources:

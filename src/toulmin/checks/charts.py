@@ -1,4 +1,4 @@
-"""Checks on charts (codes CHA001-CHA004).
+"""Checks on charts (codes CHA001-CHA005).
 
 - CHA001 an image in a document points into ``charts/`` at a file that does not exist
   (at the image's line and column);
@@ -7,7 +7,9 @@
   cache, so only charts whose inputs changed are rendered again);
 - CHA003 a chart definition raises, or its script fails to load (at the script's line,
   and at each image showing a chart it leaves unavailable);
-- CHA004 a chart's name is defined by two scripts (the first stands).
+- CHA004 a chart's name is defined by two scripts (the first stands);
+- CHA005 a file ``charts/NAME.svg`` or ``charts/NAME.vl.json`` whose chart no definition
+  declares (at the file): it is neither shown nor published.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import re
 from pathlib import Path
 
 from toulmin.checks.interface import SiteContext, check
-from toulmin.definitions.charts import CHARTS_DIR, Charts, stale
+from toulmin.definitions.charts import CHARTS_DIR, Charts, stale, undefined
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 
@@ -85,6 +87,8 @@ def check_charts(ctx: SiteContext) -> list[Finding]:
     charts_dir = ctx.settings.charts_dir
     if charts is not None:
         out.extend(chart_findings(ctx.root, charts, charts_dir=charts_dir))
+    else:
+        out.extend(undefined_findings(ctx.root, None, charts_dir))
     folder = posixpath.basename(posixpath.normpath(charts_dir)) + "/"
     for doc in ctx.documents:
         if folder in doc.text:
@@ -95,7 +99,9 @@ def check_charts(ctx: SiteContext) -> list[Finding]:
 
 def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
                    charts_dir: str = CHARTS_DIR) -> list[Finding]:
-    """CHA003 for each chart that failed; CHA002 for each whose committed files are stale."""
+    """CHA003 for each chart that failed; CHA002 for each whose committed files are stale;
+    CHA005 for each file of charts_dir that no chart defines (those two with
+    ``check_files``)."""
     out = []
     for path, line, message in charts.script_errors:
         if (path, line, message) in charts.limit_errors:
@@ -122,6 +128,24 @@ def chart_findings(root: Path, charts: Charts, *, check_files: bool = True,
             out.append(RULES["CHA002"].at(rel, 1, 1,
                                f"chart '{name}' is stale: {detail}",
                                f"run `toulmin charts` and commit the files in {charts_dir}/"))
+        out.extend(undefined_findings(root, charts, charts_dir))
+    return out
+
+
+def undefined_findings(root: Path, charts: Charts | None, charts_dir: str = CHARTS_DIR
+                       ) -> list[Finding]:
+    """CHA005 at each file of charts_dir whose chart no definition declares."""
+    out = []
+    for rel in undefined(root, charts, charts_dir):
+        name = posixpath.basename(rel).removesuffix(".svg").removesuffix(".vl.json")
+        failed = charts.failed_scripts() if charts is not None else ""
+        hint = (f"define the chart '{name}' in scripts/ and run `toulmin charts`, or delete "
+                "the file (a picture that is not a chart goes in docs/)")
+        if failed:
+            hint += f"; these scripts failed to load: {failed}"
+        out.append(RULES["CHA005"].at(rel, 1, 1,
+                                      f"no chart definition renders {rel}: it is neither "
+                                      "shown nor published", hint))
     return out
 
 

@@ -73,9 +73,13 @@ def _front_matter(path: str, source: str, out: list[Finding]) -> dict | None:
         out.append(RULES["DOC004"].at(path, line, col, f"front matter is not valid YAML: "
                                       f"{problem}", "quote the value; indent with spaces"))
         return None
-    except ValueError as exc:  # a timestamp YAML cannot build: date: 2026-13-45
-        line = _key_line(source, "date")
-        out.append(RULES["DOC005"].at(path, line, 1, f"not a date: {exc}",
+    except ValueError as exc:  # a value YAML reads but cannot build: date: 2026-13-45
+        where = _bad_timestamp(source)
+        if where is None:  # an integer of more than 4,300 digits
+            out.append(RULES["DOC004"].at(path, 2, 1, f"front matter is not valid YAML: "
+                                          f"{str(exc)[:80]}", "quote the value"))
+            return None
+        out.append(RULES["DOC005"].at(path, *where, f"not a date: {exc}",
                                       "write the date as YYYY-MM-DD"))
         return None
     except (yaml.YAMLError, RecursionError) as exc:
@@ -89,6 +93,23 @@ def _front_matter(path: str, source: str, out: list[Finding]) -> dict | None:
                                       "`name: value` lines", "write `title: ...` lines"))
         return None
     return meta
+
+
+#: what YAML reads as a date (its timestamp's date part): then built, and it may fail
+_TIMESTAMP = re.compile(r"(?<![\w.-])(\d{4})-(\d\d?)-(\d\d?)(?![\w.-]|:\d)")
+
+
+def _bad_timestamp(source: str) -> tuple[int, int] | None:
+    """The line and column (in the document) of the first date YAML reads but cannot
+    build (``2026-13-45``, ``2026-02-30``), so that the finding points at it even under
+    ``date: {created: ...}``; None when none is found."""
+    for m in _TIMESTAMP.finditer(source):
+        try:
+            dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            start = source.rfind("\n", 0, m.start()) + 1
+            return source.count("\n", 0, m.start()) + 2, m.start() - start + 1
+    return None
 
 
 def _char_at(source: str, line: int, column: int) -> str:
@@ -115,9 +136,19 @@ def _post_rules(path: str, text: str, meta: dict, body_start: int, source: str
                                       severity=ERROR))
     if "date" in meta and not _is_date(meta["date"]):
         out.append(RULES["DOC005"].at(path, _key_line(source, "date"), 1,
-                                      f"not a date: {str(meta['date'])[:40]!r}",
+                                      f"not a date: {_shown(meta['date'])}",
                                       "write the date as YYYY-MM-DD"))
     return out
+
+
+def _shown(value) -> str:
+    """``value`` for a message: a scalar's first 40 characters, or what kind of YAML value
+    it is (never ``str()`` of a list or mapping: aliases can make it exponentially long)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(str(value)[:40])
 
 
 def _is_date(value) -> bool:

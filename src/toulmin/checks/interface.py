@@ -10,12 +10,12 @@ A check is a function of one context returning a list of findings, registered wi
     def entry_rules(ctx: SiteContext) -> list[Finding]: ...
 
 Scope "document" runs once per Markdown document, with the document and its scan; its
-findings, and the evidence it records in ``DocumentContext.evidence``, are cached by the
-project per document (``toulmin.project``). A document check
-that reads only the scan (``needs_bib=False``) may run while the reference base is still
-loading. Scope "site" runs once, after every document, so ``SiteContext.cited`` is known;
-with ``cache_key`` its findings are kept in the check cache and reused while the key (a
-string computed from the context) is unchanged.
+findings, and the evidence and attributions it records in ``DocumentContext.evidence`` and
+``DocumentContext.attributions``, are cached by the project per document
+(``toulmin.project``). A document check that reads only the scan (``needs_bib=False``) may
+run while the reference base is still loading. Scope "site" runs once, after every
+document, so ``SiteContext.cited`` is known; with ``cache_key`` its findings are kept in
+the check cache and reused while the key (a string computed from the context) is unchanged.
 
 ``checks(scope)`` imports the modules of ``CHECK_MODULES`` (which register their checks)
 and gives the checks in registration order. This package may import every layer below it:
@@ -118,6 +118,9 @@ class DocumentContext:
     #: what the checks found in the cited works' stored text for this document's figures
     #: and quotations (``bibliography.sources.Evidence``), kept with its findings
     evidence: list = field(default_factory=list)
+    #: every figure and quotation the source check examined, with its verdict
+    #: (``bibliography.sources.Attribution``), kept with its findings
+    attributions: list = field(default_factory=list)
 
     @property
     def path(self) -> str:

@@ -40,6 +40,7 @@ from toulmin.bibliography import lock
 from toulmin.checks.interface import SiteContext, check
 from toulmin.findings import Finding
 from toulmin.rules import RULES
+from toulmin.textfile import for_terminal
 
 _MARK = re.compile(r"\bretracted\b", re.IGNORECASE)
 
@@ -50,9 +51,12 @@ def is_marked(item) -> bool:
                 or _MARK.search(item.locator or ""))
 
 
-def _diff_text(diffs: list[dict]) -> str:
-    return "; ".join(f"{d.get('field')}: entry '{d.get('entry')}', registry "
-                     f"'{d.get('registry')}'" for d in diffs)
+def _diff_text(diffs: list) -> str:
+    """The differences a lock records, as one printable line (registry text: no escape
+    sequence, control character or line break reaches the terminal)."""
+    return for_terminal("; ".join(f"{d.get('field')}: entry '{d.get('entry')}', registry "
+                                  f"'{d.get('registry')}'" for d in diffs
+                                  if isinstance(d, dict)))
 
 
 #: the lock's verdicts these rules read beyond the registry's own
@@ -107,7 +111,7 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
         if rec.get("hash") != digest:
             out.append(RULES["REF002"].at(path, line, 1,
                                           f"entry '{key}' changed since it was verified "
-                                          f"({rec.get('checked', 'unknown date')})",
+                                          f"({for_terminal(rec.get('checked', 'unknown date'))})",
                                           "run 'toulmin verify-refs' and commit the lock file"))
             continue
         verdict = rec.get("verdict")
@@ -127,7 +131,7 @@ def check_lock(bib, lock_path_rel: str, root: str | os.PathLike,
         elif verdict == "unchecked":
             out.append(RULES["REF006"].at(path, line, 1,
                                f"entry '{key}' could not be checked against the registry: "
-                               f"{rec.get('error', 'unknown error')}",
+                               f"{for_terminal(rec.get('error', 'unknown error'))}",
                                "run 'toulmin verify-refs' again"))
         else:
             out.extend(_by_hand_findings(path, key, rec, line))
@@ -144,7 +148,8 @@ def _by_hand_findings(path: str, key: str, rec: dict, line: int) -> list[Finding
     if verdict == VERIFIED and rec.get("recorded") != FROM_REGISTRY:
         return [RULES["REF008"].at(
             path, line, 1,
-            f"the lock records entry '{key}' as verified {rec.get('recorded') or 'offline'}: "
+            f"the lock records entry '{key}' as verified "
+            f"{for_terminal(rec.get('recorded') or 'offline')}: "
             "not a registry verdict: record it as checked_by_hand",
             "write \"verdict\": \"checked_by_hand\" with \"checked_by\" and "
             "\"checked_against\", or run 'toulmin verify-refs'")]
@@ -172,17 +177,17 @@ def _undoi_findings(bib, key: str, rec: dict, line: int, digest: str) -> list[Fi
     if rec.get("hash") and rec.get("hash") != digest:
         return [RULES["REF002"].at(path, line, 1,
                                    f"entry '{key}' changed since it was verified "
-                                   f"({rec.get('checked', 'unknown date')})",
+                                   f"({for_terminal(rec.get('checked', 'unknown date'))})",
                                    "run 'toulmin verify-refs' and commit the lock file")]
     best = rec.get("best_candidate")
     nearest = ""
     if isinstance(best, dict) and best.get("doi"):
         score = best.get("score")
-        nearest = f"; the nearest, doi {best['doi']}" + (
+        nearest = f"; the nearest, doi {for_terminal(best['doi'])}" + (
             f", scored {score:.2f}" if isinstance(score, (int, float)) else "")
     return [RULES["REF007"].at(path, line, 1,
                                f"no registered work matches entry '{key}' (it has no DOI; "
-                               f"searched {rec.get('checked', 'on an unknown date')}"
+                               f"searched {for_terminal(rec.get('checked', 'on an unknown date'))}"
                                f"{nearest})",
                                "correct the entry or add its DOI; for grey literature, web "
                                "pages or books without a DOI, declare it: unregistered = "
@@ -206,7 +211,7 @@ def _retraction_findings(retracted: dict[str, dict],
                 out.append(RULES["REF005"].at(
                     doc_path, item.line, item.column,
                     f"'{item.key}' is a retracted work"
-                    + (f" (retraction notice doi {notice})" if notice else ""),
+                    + (f" (retraction notice doi {for_terminal(notice)})" if notice else ""),
                     f"cite it as [@{item.key}, retracted] if you mean to cite the "
                     "retracted work, or cite another source"))
     return out

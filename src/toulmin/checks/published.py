@@ -16,7 +16,9 @@ cover a file opened on its own. So a contribution must not add:
 
 The maintainer's own scripts and style sheets, declared in mkdocs.yml (``extra_javascript``,
 ``extra_css``), and the vendored libraries (``vendor_dir``) are the configuration's, not a
-post's, and are not examined. The chart folder has its own check (``checks.charts``).
+post's, and are not examined. The chart folder has its own check (``checks.charts``): where
+it lies in docs_dir, the plugin publishes the charts as their definitions render them,
+never its files as written (CHA005 for a file no definition renders).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def published_file_rules(ctx: SiteContext) -> list[Finding]:
     root = Path(ctx.root)
     declared = declared_assets(root, getattr(ctx.project, "config_file", None))
     vendor = posixpath.normpath(settings.vendor_dir) + "/"
+    charts = posixpath.normpath(settings.charts_dir) + "/"
     findings: list[Finding] = []
     for folder in dict.fromkeys([settings.docs_dir, settings.posts_dir]):
         base = root / folder
@@ -69,6 +72,8 @@ def published_file_rules(ctx: SiteContext) -> list[Finding]:
                                                      or inside.startswith(vendor)):
                     continue
                 rel = path.relative_to(root).as_posix()
+                if rel.startswith(charts):  # not published as written: checks.charts
+                    continue
                 findings.extend(_file_findings(path, rel))
     return findings
 

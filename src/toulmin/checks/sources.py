@@ -10,8 +10,10 @@ the excerpts of the full text) of at least one of them, at the precision written
   the message lists (a few of) the figures the source does report;
 - SRC002 (warning) not found, the citation gives a page: an excerpt of that page is
   wanted;
-- SRC003 (warning) a work a figure or quotation rests on has a DOI but no stored text at
-  all (once per document and work).
+- SRC003 (warning) a work a figure or quotation rests on has no stored text at all (once
+  per document and work): a work with a DOI always (``verify-refs`` can store its
+  abstract); one without a DOI (a report, a book) when the site sets
+  ``require_stored_text`` (its text can only be an excerpt copied by hand).
 
 A direct quotation (``scan.quotations``) attributed to a work is looked up word for word,
 white space, typographic quotes, dashes and ellipses normalised (an ellipsis or a bracketed
@@ -26,7 +28,11 @@ SRC006 (error, a site check): a problem in ``references.sources.json`` or a
 than the entry's.
 
 What is found is recorded as ``Evidence`` (``DocumentContext.evidence``), which the
-project keeps with the document's findings and the renderer shows on the citation's hover.
+project keeps with the document's findings and the renderer shows on the citation's hover;
+every figure and quotation examined is recorded as an ``Attribution`` with its verdict
+(found in an abstract, found in an excerpt, not found, no stored text), its sentence and
+the source's (``DocumentContext.attributions``, ``Project.attributions``): the evidence
+audit page lists them all.
 The scanners are imported on the first document checked, so a warm check pays for none.
 """
 
@@ -94,6 +100,7 @@ class _SourceCheck:
         self.index = ctx.bib.index
         self.scanned = ctx.scan.citations
         self._lines = None
+        self._quote_bounds: list[int] | None = None
         self.out: list[Finding] = []
         self.warned: set[str] = set()  # works already given an SRC003 in this document
 
@@ -126,31 +133,38 @@ class _SourceCheck:
         if not figures:
             return
         bounds = sentence_bounds(prose)
+        masked = self.scanned.masked
         by_sentence: dict[int, list] = {}
         for c in (*self.scanned.citations, *self.scanned.nested):
             items = [i for i in c.items if i.key in self.index]
             if items:
                 by_sentence.setdefault(sentence_index(bounds, c.start), []).extend(items)
         for fig in figures:
-            items = by_sentence.get(sentence_index(bounds, fig.start))
+            at = sentence_index(bounds, fig.start)
+            items = by_sentence.get(at)
             if items:
-                self._figure(fig, items)
+                self._figure(fig, items, plain_sentence(
+                    masked[bounds[at]:bounds[at + 1]], fig.start - bounds[at],
+                    fig.end - bounds[at]))
 
-    def _figure(self, fig, items: list) -> None:
+    def _figure(self, fig, items: list, sentence: tuple[str, tuple[int, int]]) -> None:
         from toulmin.bibliography.sources import Evidence
         from toulmin.scan.figures import find_in, reported
 
         keys = list(dict.fromkeys(i.key for i in items))
         line, col = self.pos(fig.start)
+        place = (line, col, "figure", fig.text, *sentence, tuple(keys),
+                 next((i.locator for i in items if i.locator), ""))
         for key in keys:
             for st in self.sources.texts(key):
                 hit = find_in(fig, st.text)
                 if hit is not None:
+                    said = _sentence(st.text, hit.start, hit.end)
                     self.ctx.evidence.append(Evidence(
-                        key, line, col, fig.text, _sentence(st.text, hit.start, hit.end),
-                        st.provenance(), "figure"))
+                        key, line, col, fig.text, said, st.provenance(), "figure"))
+                    self._found(place, key, said, st)
                     return
-        if self._textless(keys, line, col, f"the figure {fig.text}"):
+        if self._textless(keys, line, col, f"the figure {fig.text}", place):
             return
         names = _names(keys)
         locators = [(i.key, i.locator) for i in items if _is_locator(i.locator)]
@@ -165,6 +179,7 @@ class _SourceCheck:
                 f"'{key}', and {where}",
                 f"copy the sentence of {loc} that holds it into "
                 f"{self.ctx.settings.sources_dir}/{key}.yaml, with its page"))
+            self._not_found(place)
             return
         found = list(dict.fromkeys(f for key in keys for st in self.sources.texts(key)
                                    for f in reported(st.text)))
@@ -179,20 +194,55 @@ class _SourceCheck:
             f"({said})",
             "correct the figure, cite the page and add an excerpt that holds it, or "
             "attribute it to the right work"))
+        self._not_found(place)
 
-    def _textless(self, keys: list[str], line: int, col: int, what: str) -> bool:
-        """SRC003 for each work of ``keys`` with a DOI and no stored text (once a
-        document); True when any of them has no stored text (nothing can be concluded)."""
+    # -- what was examined, for the audit --------------------------------------------------
+
+    def _found(self, place: tuple, key: str, said: str, st) -> None:
+        """Record a figure or quotation found in ``st``, a stored text of ``key``."""
+        from toulmin.bibliography.sources import EXCERPT, FOUND, Attribution
+
+        excerpt = st.kind == "excerpt"
+        self.ctx.attributions.append(Attribution(
+            self.path, *place, EXCERPT if excerpt else FOUND, key, said, st.kind,
+            st.via, st.retrieved, st.recorded, st.locator if excerpt else "", st.url))
+
+    def _not_found(self, place: tuple) -> None:
+        """Record a figure or quotation not found, with the finding just made of it."""
+        from toulmin.bibliography.sources import NOT_FOUND, Attribution
+
+        f = self.out[-1]
+        self.ctx.attributions.append(Attribution(self.path, *place, NOT_FOUND,
+                                                 code=f.code, note=f.message))
+
+    def _textless(self, keys: list[str], line: int, col: int, what: str,
+                  place: tuple) -> bool:
+        """SRC003 for each work of ``keys`` with no stored text that must have some (a work
+        with a DOI; any work when ``require_stored_text`` is set), once a document; True
+        when any of them has no stored text (nothing can be concluded: recorded as such)."""
         missing = [k for k in keys if not self.sources.has(k)]
-        for key in missing:
-            if self.index[key][2] and key not in self.warned:
-                self.warned.add(key)
-                self.out.append(RULES["SRC003"].at(
-                    self.path, line, col,
-                    f"no stored text of '{key}' to check {what} against",
-                    "run 'toulmin verify-refs' to store its abstract, or record an excerpt "
-                    f"in {self.ctx.settings.sources_dir}/{key}.yaml"))
-        return bool(missing)
+        if not missing:
+            return False
+        from toulmin.bibliography.sources import NO_TEXT, Attribution
+
+        every = self.ctx.settings.require_stored_text
+        wanted = [k for k in missing if every or self.index[k][2]]
+        self.ctx.attributions.append(Attribution(
+            self.path, *place, NO_TEXT, code="SRC003" if wanted else "",
+            note=f"no stored text of {_names(missing)} to check {what} against"))
+        excerpts = self.ctx.settings.sources_dir
+        for key in wanted:
+            if key in self.warned:
+                continue
+            self.warned.add(key)
+            hint = (f"run 'toulmin verify-refs' to store its abstract, or record an excerpt "
+                    f"in {excerpts}/{key}.yaml" if self.index[key][2] else
+                    f"it has no DOI, so no registry can store its text: record the passage "
+                    f"that holds it, with its page, in {excerpts}/{key}.yaml")
+            self.out.append(RULES["SRC003"].at(
+                self.path, line, col, f"no stored text of '{key}' to check {what} against",
+                hint))
+        return True
 
     def _excerpts_at(self, key: str, locator: str) -> list:
         from toulmin.bibliography.sources import locator_covers
@@ -201,6 +251,22 @@ class _SourceCheck:
                 if st.kind == "excerpt" and locator_covers(st.locator, locator)]
 
     # -- quotations ----------------------------------------------------------------------------
+
+    def _quote_sentence(self, quoted: str, q) -> tuple[str, tuple[int, int]]:
+        """The sentence (or sentences) of the document holding quotation ``q``, and where
+        the quotation is in it (a block quotation: all of it)."""
+        from toulmin.scan.sentences import sentence_bounds, sentence_index
+
+        if self._quote_bounds is None:
+            self._quote_bounds = sentence_bounds(quoted)
+        bounds = self._quote_bounds
+        first = sentence_index(bounds, q.start)
+        last = sentence_index(bounds, max(q.start, q.end - 1))
+        text = self.scanned.masked[bounds[first]:bounds[last + 1]]
+        if q.kind == "block":
+            found, _ = plain_sentence(text)
+            return found, (0, len(found))
+        return plain_sentence(text, q.start - bounds[first], q.end - bounds[first])
 
     def _quotations(self, quoted: str) -> None:
         from toulmin.bibliography.sources import Evidence
@@ -215,6 +281,9 @@ class _SourceCheck:
             if not segments:
                 continue
             keys = list(dict.fromkeys(i.key for i in items))
+            place = (q.line, q.column, "quotation", q.text, *self._quote_sentence(quoted, q),
+                     tuple(keys), q.locator or next((i.locator for i in items if i.locator),
+                                                   ""))
             found = None
             for key in keys:
                 for st in self.sources.texts(key):
@@ -226,12 +295,13 @@ class _SourceCheck:
                     break
             if found is not None:
                 key, st, (a, b) = found
-                self.ctx.evidence.append(Evidence(key, q.line, q.column, q.text,
-                                                  _sentence(st.text, a, b), st.provenance(),
-                                                  "quotation"))
+                said = _sentence(st.text, a, b)
+                self.ctx.evidence.append(Evidence(key, q.line, q.column, q.text, said,
+                                                  st.provenance(), "quotation"))
+                self._found(place, key, said, st)
                 continue
             shown = _short(q.text)
-            if self._textless(keys, q.line, q.column, f'the quotation "{shown}"'):
+            if self._textless(keys, q.line, q.column, f'the quotation "{shown}"', place):
                 continue
             loc = q.locator if _is_locator(q.locator) else next(
                 (i.locator for i in items if _is_locator(i.locator)), "")
@@ -243,6 +313,7 @@ class _SourceCheck:
                     f"{names}",
                     "quote the source's words exactly, or cite the page and record its "
                     "passage as an excerpt"))
+                self._not_found(place)
                 continue
             held = [st for key in keys for st in self._excerpts_at(key, loc)]
             if held:
@@ -252,6 +323,7 @@ class _SourceCheck:
                     f"({held[0].path}:{held[0].line})",
                     "quote the excerpt's words exactly, or correct the page",
                     severity=ERROR))
+                self._not_found(place)
             else:
                 self.out.append(RULES["SRC005"].at(
                     self.path, q.line, q.column,
@@ -259,6 +331,7 @@ class _SourceCheck:
                     f"{names}, and no excerpt of {loc} is on record",
                     f"record the passage of {loc} in "
                     f"{self.ctx.settings.sources_dir}/{keys[0]}.yaml"))
+                self._not_found(place)
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -362,6 +435,39 @@ def find_quote(segments: list[str], text: str) -> tuple[int, int] | None:
     if first is None:
         return None
     return where[first], where[pos - 1] + 1
+
+
+# a link or image (its destination blanked by masking), a reference link, or the brackets
+# of a {stat=} span; a citation's brackets (an @ inside) stay
+_LINK = re.compile(r"!?\[([^\]\n@]*)\](?:\([^)\n]*\)|\[[^\]\n]*\]|(?=[ \t]{3}|\{))")
+_ATTRS = re.compile(r"\{[ \t]*(?:stat=|[#.:])[^}\n]*\}")
+_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+|^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6})[ \t]+|"
+                    r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)|`+",
+                    re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+#: how long a sentence of a document the audit shows (a block quotation can be long)
+_SENTENCE_MAX = 1200
+
+
+def plain_sentence(masked: str, start: int = 0, end: int = 0) -> tuple[str, tuple[int, int]]:
+    """A sentence of a document's masked text (code, tags, comments and link destinations
+    blanked) as plain text: link text kept, attribute lists (``{stat=}``), block, list and
+    heading marks, emphasis and code marks dropped, white space collapsed; citations as
+    written. With it, where ``masked[start:end]`` (a figure, a quotation) is in that text
+    ((0, 0) when ``start == end``)."""
+    if 0 <= start < end <= len(masked):
+        masked = f"{masked[:start]}\x01{masked[start:end]}\x02{masked[end:]}"
+    text = _LINK.sub(r"\1", masked)
+    text = _ATTRS.sub("", text)
+    text = _MARKS.sub("", text)
+    text = _SPACE.sub(" ", text.replace("\x00", " ")).strip()
+    a, b = text.find("\x01"), text.find("\x02")
+    mark = (a, b - 1) if 0 <= a < b else (0, 0)
+    text = text.replace("\x01", "").replace("\x02", "")
+    if len(text) > _SENTENCE_MAX:
+        text = text[: _SENTENCE_MAX - 1].rstrip() + "\u2026"
+        mark = mark if mark[1] < _SENTENCE_MAX - 1 else (0, 0)
+    return text, mark
 
 
 def _sentence(text: str, start: int, end: int) -> str:

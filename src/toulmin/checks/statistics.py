@@ -28,7 +28,13 @@ from toulmin.definitions.statistics import Statistics, format_value
 from toulmin.findings import Finding
 from toulmin.rules import RULES
 from toulmin.scan.masking import Lines
-from toulmin.scan.statrefs import StatRef, Written, find_stat_refs, parse_number
+from toulmin.scan.statrefs import (
+    StatRef,
+    Written,
+    empty_stat_spans,
+    find_stat_refs,
+    parse_number,
+)
 
 
 @check("site", families=("STA",))
@@ -59,6 +65,7 @@ def unsupported_figures(ctx: DocumentContext) -> list[Finding]:
     scanned = ctx.scan.citations
     spans = [(c.start, c.end) for c in scanned.citations]
     spans += [(r.start, r.end) for r in ctx.scan.stat_refs]
+    spans += empty_stat_spans(scanned.masked)  # [42%]{stat=}: DOC009's
     return check_unsupported_numbers(ctx.path, scanned.masked, spans)
 
 

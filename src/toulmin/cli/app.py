@@ -257,6 +257,31 @@ def _mkdocs_problem(root: Path):
     return None
 
 
+def _unreadable_input(root: Path, settings):
+    """A finding when the check could not read the site as it is laid out: a file where
+    the posts, pages or scripts folder belongs (DOC010: the check would read no post and
+    pass), or a stopwords file that is not UTF-8 text (DOC001, DOC002)."""
+    from toulmin.textfile import decode_text
+
+    for option in ("posts_dir", "docs_dir", "scripts_dir"):
+        folder = getattr(settings, option)
+        if folder and (root / folder).is_file():
+            return RULES["DOC010"].at(folder.rstrip("/"), 1, 1, f"{folder.rstrip('/')} is "
+                                      "a file, not a folder: no document in it is checked",
+                                      f"make {folder.rstrip('/')} a folder (or set "
+                                      f"{option} in mkdocs.yml)")
+    if settings.stopwords:
+        try:
+            data = (root / settings.stopwords).read_bytes()
+        except OSError as exc:
+            return RULES["CLI003"].at(settings.stopwords, 1, 1, "stopwords file cannot be "
+                                      f"read: {exc.strerror}")
+        problems = decode_text(data, settings.stopwords)[1]
+        if problems:
+            return problems[0]
+    return None
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -329,6 +354,9 @@ def _check_once(args: argparse.Namespace) -> int:
     if settings.stopwords and not (root / settings.stopwords).is_file():
         return _fatal(RULES["CLI003"].at(settings.stopwords, 1, 1,
                                          f"stopwords file not found in {root}"), args)
+    problem = _unreadable_input(root, settings)
+    if problem is not None:
+        return _fatal(problem, args)
     project = Project.load(root, settings)
     findings = project.check()
     shown: set[str] = set()
@@ -457,7 +485,11 @@ def cmd_charts(args: argparse.Namespace) -> int:
     result = charts.compute(root, settings.scripts_dir, settings.datapackage,
                             settings.cache_dir, use_cache=not args.force, progress=progress,
                             limits=Limits.of(settings))
-    written = [] if args.check else charts.write(root, result, settings.charts_dir)
+    try:
+        written = [] if args.check else charts.write(root, result, settings.charts_dir)
+    except charts.WriteError as exc:  # nothing was changed: one line, no traceback
+        print(exc.finding().format(), file=sys.stderr)
+        return 1
     findings = chart_findings(root, result, check_files=args.check,
                               charts_dir=settings.charts_dir)
     for f in findings:
@@ -499,26 +531,38 @@ def cmd_verify_refs(args: argparse.Namespace) -> int:
 
     settings = read_mkdocs(root)
     sources_path = root / (getattr(settings, "sources", "") or SOURCES_NAME)
+    from toulmin.bibliography.lock import WriteError
+
     try:
         return verify_refs(bib_path, lock_path, config, accept=args.accept,
                            sources_path=sources_path)
     except Offline as exc:
         return _offline(bib_path, root, exc, "the lock is unchanged; run toulmin "
                         "verify-refs again when the network is back")
+    except WriteError as exc:
+        print(RULES["CLI005"].at(_shown(bib_path, root), 1, 1,
+                                 f"{exc.strerror}; the lock and the stored abstracts are "
+                                 "unchanged").format(), file=sys.stderr)
+        return 2
 
 
 def _offline(bib_path: Path, root: Path, exc: Exception, what_now: str) -> int:
     """CLI004: one line saying no registry can be reached, and what to do."""
-    where = bib_path.relative_to(root).as_posix() if bib_path.is_relative_to(root) \
-        else bib_path.as_posix()
-    print(RULES["CLI004"].at(where, 1, 1, f"offline: no DOI registry can be reached "
-                             f"({exc}); {what_now}").format(), file=sys.stderr)
+    print(RULES["CLI004"].at(_shown(bib_path, root), 1, 1, f"offline: no DOI registry can "
+                             f"be reached ({exc}); {what_now}").format(), file=sys.stderr)
     return 2
 
 
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as a finding names it: relative to the site's root when inside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
 def cmd_add_ref(args: argparse.Namespace) -> int:
+    from toulmin.bibliography.lock import WriteError
     from toulmin.registries.addref import add_refs
     from toulmin.registries.client import Offline
+    from toulmin.registries.safety import for_terminal
 
     root = Path(args.root).resolve()
     bib_path, lock_path, config = _registry_setup(root, args)
@@ -527,10 +571,17 @@ def cmd_add_ref(args: argparse.Namespace) -> int:
     except Offline as exc:
         return _offline(bib_path, root, exc, "nothing was added: add the entry by hand "
                         "from the publisher's page, and run toulmin verify-refs later")
+    except WriteError as exc:
+        print(RULES["CLI005"].at(_shown(bib_path, root), 1, 1,
+                                 f"{for_terminal(exc.strerror)}; nothing was added and no "
+                                 "file was changed").format(), file=sys.stderr)
+        return 2
     for a in added:
-        print(f"added @{a.key} ({a.doi}): {a.outcome.verdict}")
+        print(for_terminal(f"added @{a.key} ({a.doi}): {a.outcome.verdict}"))
     for p in problems:
-        print(f"toulmin: {p}", file=sys.stderr)
+        # a line of its own, or a REF009 finding (a refused answer)
+        print(for_terminal(f"toulmin: {p}" if isinstance(p, str) else p.format()),
+              file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -110,16 +110,43 @@ def create(target: str | os.PathLike, *, today: dt.date | None = None,
             shown(root / clash[0]), 1, 1,
             f"already exists{more}; toulmin init never overwrites a file: give it an empty "
             "folder"))
+    before = set(os.listdir(root)) if root.is_dir() else None
     written: list[str] = []
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb") as fh:  # never over a file made meanwhile
-            fh.write(data)
-        written.append(rel)
-    written.append(_write_lock(root, date))
-    written += _render_charts(root, progress)
+    try:
+        for rel, data in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as fh:  # never over a file made meanwhile
+                written.append(rel)
+                fh.write(data)
+        written.append(_write_lock(root, date))
+        written += _render_charts(root, progress)
+    except (OSError, InitError) as exc:  # full disk, read-only folder: no half a site
+        _remove_new(root, before)
+        if isinstance(exc, InitError):
+            raise
+        where = shown(Path(exc.filename)) if exc.filename else shown(root)
+        raise InitError(RULES["CLI005"].at(
+            where, 1, 1, f"cannot write: {exc.strerror or exc}; the new site was removed",
+            "free some space, or give a folder you can write to")) from None
     return NewSite(root, written)
+
+
+def _remove_new(root: Path, before: set[str] | None) -> None:
+    """Remove what ``create`` made in ``root``: every entry that was not there before
+    (``before``; None: ``create`` made ``root`` itself). ``create`` never writes over a
+    file, so what the folder held is left as it was."""
+    import shutil
+
+    if before is None:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for name in set(os.listdir(root)) - before:
+        path = root / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _filled(files: dict[str, bytes], date: str) -> dict[str, bytes]:
@@ -179,4 +206,7 @@ def _render_charts(root: Path, progress: Callable[[str], None] | None) -> list[s
     from toulmin.definitions import charts
 
     result = charts.compute(root, progress=progress)
-    return charts.write(root, result)
+    try:
+        return charts.write(root, result)
+    except charts.WriteError as exc:
+        raise InitError(exc.finding()) from None

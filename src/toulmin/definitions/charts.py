@@ -14,7 +14,8 @@ A script declares a chart with the decorator::
 The function receives the site's Data Package, exactly as a statistic does, and returns an
 Altair chart (or a Vega-Lite dict). ``compute(root)`` renders every chart into the text of
 ``charts/NAME.vl.json`` (keys sorted, two-space indent) and ``charts/NAME.svg`` (with
-vl-convert), and ``write(root, charts)`` puts them on disk. The same inputs give
+vl-convert), and ``write(root, charts)`` puts them on disk, all of them or (on a full disk)
+none. The same inputs give
 byte-identical files, so CI can rebuild the charts and compare them with the committed ones.
 
 Each chart's rendering is cached in ``.cache/toulmin/charts.marshal`` with the hashes of its
@@ -25,14 +26,17 @@ altair nor vl-convert nor pandas.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from toulmin.cache import process_alive
 from toulmin.definitions import scripts
 
 CACHE_FORMAT = 2  # 2: script entries keep the definitions refused for their name
@@ -235,26 +239,82 @@ def _with_title(svg: str, title: str) -> str:
     return f"{svg[:m.end()]}<title>{html.escape(title, quote=False)}</title>{svg[m.end():]}"
 
 
+class WriteError(Exception):
+    """A chart's file could not be written (a full disk, a file size limit, permissions);
+    ``write`` changed no committed file and left no temporary one."""
+
+    def __init__(self, rel: str, reason: str) -> None:
+        super().__init__(f"cannot write {rel}: {reason}")
+        self.rel = rel
+        self.reason = reason
+
+    def finding(self):
+        """The CLI006 error at the file that could not be written."""
+        from toulmin.rules import RULES
+
+        return RULES["CLI006"].at(self.rel, 1, 1, f"cannot write {self.rel}: {self.reason}; "
+                                  "no chart was changed",
+                                  "free space on the disk (or raise the file size limit) and "
+                                  "run the command again")
+
+
+_TMP = re.compile(r"\..+\.(\d+)\.tmp")
+
+
 def write(root: Path, charts: Charts, charts_dir: str = CHARTS_DIR) -> list[str]:
-    """Write every rendered chart's files that differ from the disk; return their paths."""
-    written = []
-    for res in charts.results.values():
-        if not res.ok:
-            continue
-        for rel, text in res.files(charts_dir).items():
-            path = Path(root) / rel
-            data = text.encode("utf-8")
-            try:
-                if path.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+    """Write every rendered chart's files that differ from the disk; return their paths.
+
+    All or none: every file is written in full to a temporary file beside it
+    (``.NAME.svg.PID.tmp``) first, and only then are they all renamed over the committed
+    ones (a rename needs no space). When any cannot be written, every temporary file is
+    removed and ``WriteError`` raised: the committed charts are as they were. Temporary
+    files a killed run left (its process gone) are removed first.
+    """
+    _remove_leftovers(Path(root) / charts_dir)
+    pending: list[tuple[str, Path, Path]] = []
+    rel = ""
+    try:
+        for res in charts.results.values():
+            if not res.ok:
+                continue
+            for rel, text in res.files(charts_dir).items():
+                path = Path(root) / rel
+                data = text.encode("utf-8")
+                try:
+                    if path.read_bytes() == data:
+                        continue
+                except OSError:
+                    pass
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                pending.append((rel, tmp, path))
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())  # a full disk can be reported only here
+        written = []
+        for rel, tmp, path in pending:
+            os.replace(tmp, path)
             written.append(rel)
+    except OSError as exc:
+        for _rel, tmp, _path in pending:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        raise WriteError(rel, exc.strerror or type(exc).__name__) from None
     return written
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Delete ``.NAME.PID.tmp`` files in ``folder`` whose process no longer runs."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        m = _TMP.fullmatch(path.name)
+        if m and not process_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def stale(root: Path, charts: Charts, charts_dir: str = CHARTS_DIR
@@ -273,5 +333,28 @@ def stale(root: Path, charts: Charts, charts_dir: str = CHARTS_DIR
                 break
             if on_disk != text.encode("utf-8"):
                 out.append((res.name, rel, "differs"))
+                break
+    return out
+
+
+def undefined(root: Path, charts: Charts | None, charts_dir: str = CHARTS_DIR) -> list[str]:
+    """The files ``NAME.svg`` and ``NAME.vl.json`` in ``charts_dir`` (paths from the root)
+    whose chart no definition declares (``charts`` None: no scripts, so none does). A chart
+    whose script failed to load, or whose definition raised, is declared."""
+    folder = Path(root) / charts_dir
+    try:
+        entries = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        if entry.startswith("."):
+            continue
+        for suffix in (".svg", ".vl.json"):
+            if entry.endswith(suffix):
+                name = entry[:-len(suffix)]
+                if charts is None or (name not in charts.results
+                                      and charts.unavailable(name) is None):
+                    out.append(f"{posixpath.normpath(charts_dir)}/{entry}")
                 break
     return out

@@ -175,8 +175,11 @@ class PostOutputs:
         if post_config is not None and getattr(post_config, "date", None) is not None:
             date = post_date(getattr(post_config.date, "created", None))
         date = date or post_date(meta.get("date"))
-        categories = tuple(getattr(c, "title", str(c)) for c in
-                           (getattr(page, "categories", None) or []))
+        # the front matter's own names: the blog's category pages hold them HTML-escaped
+        # (adapters.mkdocs.escaping), which the feed and the meta tags would escape again
+        named = meta.get("categories")
+        categories = tuple(str(c) for c in named if isinstance(named, list)) or tuple(
+            getattr(c, "title", str(c)) for c in (getattr(page, "categories", None) or []))
         tags = tuple(str(t) for t in meta.get("tags") or [])
         site_name = config.site_name or ""
         url = page.canonical_url or page.abs_url or page.url

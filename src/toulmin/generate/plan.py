@@ -15,7 +15,7 @@ from pathlib import Path
 
 from toulmin.paths import escapes
 from toulmin.project import Project
-from toulmin.render import statpages
+from toulmin.render import audit, statpages
 from toulmin.settings import Settings
 
 #: toulmin's stylesheet and scripts, shipped with the package and published under
@@ -77,21 +77,30 @@ def statistic_items(project: Project) -> Iterator[Item]:
                    content=statpages.page_source(name, stats.results[name].title))
 
 
-def chart_items(project: Project, settings: Settings, overlay: str = "") -> Iterator[Item]:
-    """The charts (NAME.svg, NAME.vl.json) where toulmin-charts.js fetches them; a chart in
-    ``overlay`` (the preview's, drawn again) comes before the committed one."""
-    seen: set[str] = set()
-    for rel in (overlay, settings.charts_dir):
-        folder = project.root / rel if rel else None
-        if folder is None or not folder.is_dir():
+def chart_items(project: Project, settings: Settings) -> Iterator[Item]:
+    """Each chart a definition renders, where toulmin-charts.js fetches it (charts_site_dir):
+    the files as rendered and sanitised, never the committed bytes, and nothing of
+    charts_dir that no chart defines."""
+    charts = project.charts
+    if charts is None:
+        return
+    for name in sorted(charts.results):
+        res = charts.results[name]
+        if not res.ok:
             continue
-        for path in sorted(folder.iterdir()):
-            if path.suffix not in (".json", ".svg") or path.name.startswith("."):
-                continue
-            if escapes(project.root, path) or path.name in seen:
-                continue
-            seen.add(path.name)
-            yield Item(f"{settings.charts_site_dir}/{path.name}", "chart", source=path)
+        for uri, text in sorted(res.files(settings.charts_site_dir).items()):
+            yield Item(uri, "chart", content=text)
+
+
+def audit_items(settings: Settings) -> Iterator[Item]:
+    """The evidence audit page (``render.audit``) at ``audit_page``, when that is a Markdown
+    file's path inside docs_dir (the plugin reports any other)."""
+    path = (settings.audit_page or "").strip()
+    norm = posixpath.normpath(path.replace("\\", "/")) if path else ""
+    if (not norm.endswith(".md") or norm.startswith(("/", "../"))
+            or any(not part or part.startswith(".") for part in norm.split("/"))):
+        return
+    yield Item(norm, "page", content=audit.page_source(settings.audit_title), in_nav=True)
 
 
 def asset_items() -> Iterator[Item]:
@@ -101,9 +110,10 @@ def asset_items() -> Iterator[Item]:
 
 
 def plan(project: Project, settings: Settings, post_dir: str) -> list[Item]:
-    """Everything toulmin adds to docs_dir, in a fixed order: statistic pages, charts,
-    assets (when ``settings.assets``), posts."""
-    items = [*statistic_items(project), *chart_items(project, settings)]
+    """Everything toulmin adds to docs_dir, in a fixed order: statistic pages, the audit
+    page, charts, assets (when ``settings.assets``), posts."""
+    items = [*statistic_items(project), *audit_items(settings),
+             *chart_items(project, settings)]
     if settings.assets:
         items += asset_items()
     items += post_items(project, settings, post_dir)

@@ -95,6 +95,7 @@ def generate(root: str | os.PathLike, out: str | os.PathLike | None = None, *,
     files: dict[str, tuple[Path | None, bytes | None]] = {}
     docs = root / settings.docs_dir
     vendor = posixpath.normpath(settings.vendor_dir) + "/"
+    charts = (root / settings.charts_dir).resolve()
     if docs.is_dir():
         for path in sorted(docs.rglob("*")):
             if not path.is_file() or escapes(root, path):  # a link out: SEC001
@@ -102,10 +103,12 @@ def generate(root: str | os.PathLike, out: str | os.PathLike | None = None, *,
             uri = path.relative_to(docs).as_posix()
             if uri.startswith(vendor) and uri.endswith(".md"):  # a library's notes
                 continue
+            if path.suffix in (".svg", ".json") and path.resolve().is_relative_to(charts):
+                continue  # a chart is published as its definition renders it, or not at all
             files[uri] = (path, None)
     items = planning.plan(project, settings, post_dir)
     for item in items:
-        if item.uri in files:  # the author's own file of that name wins
+        if item.uri in files and item.kind != "chart":  # the author's own file wins
             continue
         files[item.uri] = (item.source, None if item.content is None
                            else item.content.encode("utf-8"))

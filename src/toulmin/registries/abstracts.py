@@ -5,7 +5,9 @@ Crossref's works record when it carries ``abstract`` (JATS XML), else Europe PMC
 Markup is read with the standard library's HTML parser (which takes JATS's prefixed tags,
 ``<jats:p>``, as it comes): headings (``<jats:title>Abstract</jats:title>``, ``<h4>``) are
 dropped, paragraphs and other blocks become single spaces, inline markup (``<i>``,
-``<jats:italic>``) is removed keeping its words, entities are unescaped.
+``<jats:italic>``) is removed keeping its words, entities are unescaped. An abstract
+holding a control character (an escape sequence, a bidi override) is not taken: the next
+registry is asked, and when none has a clean one the failure is reported.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from html.parser import HTMLParser
 from toulmin.registries.client import Client, FetchError, quote_doi
 from toulmin.registries.europepmc import fetch_europepmc_abstract
 from toulmin.registries.openalex import fetch_openalex_abstract
+from toulmin.registries.safety import has_control
 
 #: Elements whose text is a heading, not part of the abstract.
 _HEADINGS = {"title", "jats:title", "h1", "h2", "h3", "h4", "h5", "h6", "label", "jats:label"}
@@ -90,10 +93,13 @@ def fetch_abstract(client: Client, doi: str, crossref: dict | None) -> Abstract 
     had it could not be asked (the caller keeps what it stored before).
     """
     url = f"{client.config.crossref_url}/works/{quote_doi(doi)}"
+    failures: list[str] = []
     found = crossref_abstract(crossref, doi, url)
     if found is not None:
-        return found
-    failures: list[str] = []
+        if not has_control(found.text):
+            return found
+        failures.append(f"{url}: the abstract has a control character "
+                        f"({has_control(found.text)})")
     for fetch in (fetch_europepmc_abstract, fetch_openalex_abstract):
         try:
             got = fetch(client, doi)
@@ -103,7 +109,10 @@ def fetch_abstract(client: Client, doi: str, crossref: dict | None) -> Abstract 
         if got is not None:
             text, via, where = got
             text = markup_to_text(text) if via == "europepmc" else " ".join(text.split())
-            if text:
+            if text and has_control(text):  # third-party text is stored only when clean
+                failures.append(f"{where}: the abstract has a control character "
+                                f"({has_control(text)})")
+            elif text:
                 return Abstract(doi, text, via, where)
     if failures:
         raise FetchError("; ".join(failures))

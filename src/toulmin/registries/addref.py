@@ -4,14 +4,21 @@ The entry is built from the CSL-JSON record (or Crossref's works message), keyed
 ``surnameYEARword`` (ASCII, lower case; ``a``/``b`` appended when taken), its title's
 acronyms and inner-capital words protected with braces, its authors written in full
 ("Family, Given and ..."). It is appended to the reference base without touching the
-rest of the file (the bytes are read, ``"\\n" + entry`` appended, and the result written to
-a temporary file that replaces the original), and recorded in the lock as verified; its
-abstract, when a registry has one, is stored in ``references.sources.json``.
+rest of the file (the bytes are read, ``"\\n" + entry`` appended), recorded in the lock as
+verified, and its abstract, when a registry has one, stored in ``references.sources.json``.
+
+The registry's answer is third-party input (``safety``): every field value is checked
+before it is written (no line break, control character or unbalanced brace; the DOI of
+the shape every DOI has), and an answer that fails is refused whole (REF009: that entry
+is not added). The three files are written together or not at all: each new text goes to
+a temporary file beside its original first, and only when all three are written do they
+replace the originals; a failure (a read-only folder, a full disk) removes the temporary
+files and raises ``WriteError``, every original as it was (CLI005;
+``bibliography.lock.write_together``).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,12 +26,15 @@ from datetime import date
 from pathlib import Path
 
 from toulmin.bibliography import lock
+from toulmin.bibliography.lock import write_together
 from toulmin.bibliography.model import normalise_doi
+from toulmin.findings import Finding
 from toulmin.registries.abstracts import fetch_abstract
 from toulmin.registries.client import Client, Config, FetchError
 from toulmin.registries.comparison import compare
 from toulmin.registries.crossref import retraction_status
 from toulmin.registries.metadata import Metadata
+from toulmin.registries.safety import UnsafeAnswer, for_terminal, unsafe_value, valid_doi
 from toulmin.registries.verify import (
     MISMATCH,
     NOT_FOUND,
@@ -34,6 +44,7 @@ from toulmin.registries.verify import (
     merge_abstracts,
     record_for,
 )
+from toulmin.rules import RULES
 
 #: CSL (and Crossref works) types to BibTeX types.
 TYPE_MAP = {
@@ -203,7 +214,8 @@ def _institution(meta: Metadata) -> str:
 
 
 def make_entry(key: str, meta: Metadata, doi: str) -> str:
-    """The BibTeX text of one entry, fields aligned, no trailing newline."""
+    """The BibTeX text of one entry, fields aligned, no trailing newline; ``UnsafeAnswer``
+    when a value could not be written safely (``safety.unsafe_value``, ``valid_doi``)."""
     btype = TYPE_MAP.get(meta.type) or ("article" if meta.container and meta.volume
                                         else "misc")
     fields: list[tuple[str, str]] = []
@@ -251,48 +263,57 @@ def make_entry(key: str, meta: Metadata, doi: str) -> str:
     if meta.isbn and btype in ("book",):
         fields.append(("isbn", escape(meta.isbn)))
     fields.append(("doi", doi))
+    if not valid_doi(doi):
+        raise UnsafeAnswer(f"the DOI '{for_terminal(doi)}' is not of a DOI's shape")
+    for name, value in fields:
+        why = unsafe_value(value)
+        if why:
+            raise UnsafeAnswer(f"its {name} has {why}")
     width = max(len(n) for n, _ in fields)
     body = ",\n".join(f"  {n.ljust(width)} = {{{v}}}" for n, v in fields)
     return f"@{btype}{{{key},\n{body}\n}}"
 
 
-def append_entries(bib_path: Path, entries: list[str]) -> None:
-    """Append the entries to the file's bytes, atomically, leaving the rest untouched."""
-    data = bib_path.read_bytes() if bib_path.exists() else b""
+def appended(data: bytes, entries: list[str]) -> bytes:
+    """The reference base's bytes ``data`` with ``entries`` appended, the rest untouched."""
     addition = "".join("\n" + e + "\n" for e in entries).encode("utf-8")
     if data and not data.endswith(b"\n"):
         data += b"\n"
-    tmp = bib_path.with_name(f".{bib_path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data + addition)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if bib_path.exists():
-            os.chmod(tmp, bib_path.stat().st_mode & 0o777)
-        os.replace(tmp, bib_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    return data + addition
 
 
 def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
              today: str | None = None, client: Client | None = None
-             ) -> tuple[list[Added], list[str]]:
-    """Fetch, build and append entries for ``dois``; returns (added, problems)."""
+             ) -> tuple[list[Added], list[str | Finding]]:
+    """Fetch, build and append entries for ``dois``; returns (added, problems): lines, or
+    REF009 findings for answers refused as unsafe. ``WriteError`` when the files could
+    not be written (none was changed)."""
     from toulmin.bibliography import bibtex as bibmod
 
     today = today or date.today().isoformat()
     client = client or Client(config)
-    existing = bibmod.parse_string(bib_path.read_text(encoding="utf-8")
-                                   if bib_path.exists() else "", str(bib_path))
+    try:
+        data = bib_path.read_bytes() if bib_path.exists() else b""
+        existing = bibmod.parse_string(data.decode("utf-8"), str(bib_path))
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"cannot read {bib_path.name} ({getattr(exc, 'strerror', None) or exc}); "
+                    "nothing was added"]
+    try:
+        records = lock.load(lock_path)
+    except lock.LockError as exc:
+        return [], [f"{exc}; nothing was added (restore the lock, or delete it and run "
+                    "toulmin verify-refs)"]
     taken = set(existing.entries.keys())
     known = {r.doi.lower(): r.key for r in existing.entries.values() if r.doi}
     added: list[Added] = []
-    problems: list[str] = []
+    problems: list[str | Finding] = []
     for raw in dois:
         doi = normalise_doi(raw)
         if not doi:
+            continue
+        if not valid_doi(doi):
+            problems.append(f"{doi}: not a DOI (10.NNNN/suffix, without spaces, braces, "
+                            "backslashes or quotes)")
             continue
         if doi.lower() in known:
             problems.append(f"{doi}: already in {bib_path.name} as '{known[doi.lower()]}'")
@@ -304,8 +325,22 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
         if meta is None:
             problems.append(f"{doi}: could not fetch the metadata ({error})")
             continue
-        key = make_key(meta, taken)
-        text = make_entry(key, meta, doi)
+        if not meta.title:  # nothing to cite it by, nor to compare with the entry
+            problems.append(f"{doi}: the registry's record has no title; nothing was added")
+            continue
+        try:
+            key = make_key(meta, taken)
+            text = make_entry(key, meta, doi)
+        except UnsafeAnswer as exc:
+            problems.append(RULES["REF009"].at(
+                bib_path.name, 1, 1, f"the registry's answer for DOI {doi} cannot be written "
+                f"safely: {exc}; nothing was added for it",
+                "add the entry by hand from the publisher's page, then run "
+                "'toulmin verify-refs'"))
+            continue
+        except ValueError as exc:  # no free key
+            problems.append(f"{doi}: {exc}")
+            continue
         parsed = bibmod.parse_string(text)
         ref = parsed.entries.get(key)
         if ref is None:
@@ -314,7 +349,7 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
         diffs = compare(ref, meta)
         outcome = Outcome(key, doi, MISMATCH if diffs else VERIFIED,
                           diffs, retraction_status(crossref), metadata=meta,
-                          registry_doi=meta.doi)
+                          registry_doi=meta.doi if valid_doi(meta.doi) else "")
         if outcome.verdict == VERIFIED:
             try:
                 outcome.abstract = fetch_abstract(client, doi, crossref)
@@ -325,31 +360,42 @@ def add_refs(dois: list[str], bib_path: Path, lock_path: Path, config: Config,
         known[doi.lower()] = key
         added.append(Added(key, doi, text, outcome))
     if added:
-        append_entries(bib_path, [a.text for a in added])
-        fresh = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
-        try:
-            records = lock.load(lock_path)
-        except lock.LockError:
-            records = {}
-        for a in added:
-            ref = fresh.entries[a.key]
-            records[a.key] = record_for(a.outcome, ref.hash, today, None)
-        lock.write(lock_path, records)
-        _store_abstracts(lock_path, fresh, added, today, problems)
+        files = _new_files(bib_path, data, lock_path, records, added, today, problems)
+        write_together(files)
     return added, problems
 
 
-def _store_abstracts(lock_path: Path, library, added: list[Added], today: str,
-                     problems: list[str]) -> None:
+def _new_files(bib_path: Path, data: bytes, lock_path: Path, records: dict,
+               added: list[Added], today: str, problems: list) -> dict[Path, bytes]:
+    """The new bytes of the reference base, the lock and (when readable) the stored
+    abstracts, each only when it changes."""
+    from toulmin.bibliography import bibtex as bibmod
     from toulmin.bibliography import sources
 
+    new_bib = appended(data, [a.text for a in added])
+    fresh = bibmod.parse_string(new_bib.decode("utf-8"), str(bib_path))
+    records = dict(records)
+    for a in added:
+        records[a.key] = record_for(a.outcome, fresh.entries[a.key].hash, today, None)
+    files = {bib_path: new_bib}
+    _if_changed(files, lock_path, lock.dumps(records))
     path = lock_path.with_name(sources.SOURCES_NAME)
     try:
         stored = sources.read_abstracts(path)
     except ValueError as exc:
         problems.append(f"{exc}; the abstracts are not stored (fix the file first)")
-        return
+        return files
     outcomes = {a.key: a.outcome for a in added}
-    sources.write_abstracts(path, merge_abstracts(stored, list(library.entries.values()),
-                                                  outcomes, today))
+    works = merge_abstracts(stored, list(fresh.entries.values()), outcomes, today)
+    _if_changed(files, path, sources.dumps_abstracts(works))
+    return files
 
+
+def _if_changed(files: dict[Path, bytes], path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    files[path] = data

@@ -13,14 +13,22 @@ is returned (the caller reports it) but never stored, so a garbled answer is ask
 ``TOULMIN_HTTP_DEADLINE`` and ``TOULMIN_HTTP_RUN_DEADLINE`` tune the client.
 
 **Bounds** (a registry is third-party input, and may be hostile or broken): a deadline per
-request (``deadline`` seconds in all, however slowly the bytes drip: the body is read in
-chunks against it) and per run (``run_deadline``, from the client's creation); a body size
-cap checked against ``Content-Length`` before reading and again while reading; a total
-retry budget shared by every request of the run (``retry_budget``); ``Retry-After`` capped
-at ``max_backoff``, and a wait that would end past the request's deadline is not begun (the
-request fails at once, the entry stays unchecked); redirects are followed only over
+request (``deadline`` seconds in all, however slowly the bytes drip: a watchdog shuts the
+request's sockets down at the deadline, so a status line and headers dripped a byte at a
+time end there too, and the body is read in chunks against it) and per run
+(``run_deadline``, from the client's creation); a body size cap checked against
+``Content-Length`` before reading and again while reading; a total retry budget shared by
+every request of the run (``retry_budget``); a ``Retry-After`` longer than ``max_backoff``
+is not waited for at all (the request fails at once, the entry stays unchecked), and a wait
+that would end past the request's deadline is not begun; redirects are followed only over
 http(s), to the configured registries' hosts and the DOI agencies' content-negotiation
 hosts (``REDIRECT_HOSTS``).
+
+The standard library's urllib, not urllib3's ``Retry`` or httpx: neither bounds a request's
+total time (their timeouts are per connect and per read too) nor the size of a body, so
+the deadline, the cap and the redirect rule would be written here all the same, and the
+retry loop they would replace is a dozen lines; staying on urllib keeps the command free
+of a dependency.
 
 **Offline.** Before its first request to the network (a cache hit needs none), the client
 probes the registries once: a TCP connection to each one's host (or to the proxy urllib
@@ -32,6 +40,7 @@ so in one line (CLI004) within seconds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -198,7 +207,8 @@ class Client:
         self._probe_lock = threading.Lock()
         self._run_ends = time.monotonic() + config.run_deadline
         self._retries_left = config.retry_budget
-        self._opener = urllib.request.build_opener(_Redirects(config))
+        self._opener = urllib.request.build_opener(_Redirects(config), _WatchedHTTP(),
+                                                   _WatchedHTTPS())
 
     # -- offline ----------------------------------------------------------------------------
 
@@ -219,15 +229,28 @@ class Client:
         digest = hashlib.sha256(f"{url}\n{accept}".encode()).hexdigest()
         return Path(self.config.cache_dir) / digest[:2] / f"{digest}.json"
 
-    def _cache_read(self, path: Path | None) -> Response | None:
+    def _cache_read(self, path: Path | None, accept: str) -> Response | None:
+        """The stored answer, or None (a miss) when there is none or it is not one the
+        client would have stored: unreadable, of another shape, or a body that does not
+        parse."""
         if path is None or self.config.refresh:
             return None
         try:
             rec = json.loads(path.read_text(encoding="utf-8"))
-            return Response(rec["status"], rec["body"].encode("utf-8"), rec["url"],
-                            rec.get("content_type", ""))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, RecursionError):
             return None
+        if not isinstance(rec, dict):
+            return None
+        status, body, url = rec.get("status"), rec.get("body"), rec.get("url")
+        ctype = rec.get("content_type", "")
+        if type(status) is not int or status not in _FINAL or not isinstance(body, str) \
+                or not isinstance(url, str) or not isinstance(ctype, str):
+            return None
+        try:
+            resp = Response(status, body.encode("utf-8"), url, ctype)
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") in the stored body
+            return None
+        return resp if _parses(resp, accept) else None
 
     def _cache_write(self, path: Path | None, req_url: str, accept: str,
                      resp: Response) -> None:
@@ -264,7 +287,7 @@ class Client:
         """GET ``url`` (following allowed redirects); 200/404/410 are answers, the rest
         retried within the request's deadline and the run's retry budget."""
         cache = self._cache_file(url, accept)
-        hit = self._cache_read(cache)
+        hit = self._cache_read(cache, accept)
         if hit is not None:
             return hit
         self.probe()
@@ -287,8 +310,13 @@ class Client:
                     return resp
                 last = f"HTTP {resp.status}"
                 if resp.status == 429 or resp.status >= 500:
+                    if resp.retry_after is not None and resp.retry_after > cfg.max_backoff:
+                        # "come back in 11 days": not within this run; never waited for
+                        raise FetchError(f"{url}: {last}; the registry asks to wait "
+                                         f"{resp.retry_after:g} s (Retry-After), longer "
+                                         f"than {cfg.max_backoff:g} s: not waited")
                     if resp.retry_after is not None:
-                        delay = min(resp.retry_after, cfg.max_backoff)
+                        delay = resp.retry_after
                 else:
                     raise FetchError(f"{url}: HTTP {resp.status}")
             if attempt < cfg.retries:
@@ -315,21 +343,107 @@ class Client:
         with self._lock:
             self.requests += 1
         timeout = max(0.01, min(self.config.timeout, ends - time.monotonic()))
-        try:
-            with self._opener.open(req, timeout=timeout) as r:
-                body = _read_bounded(r, url, ends)
-                return Response(r.status, body, r.geturl(),
-                                r.headers.get("Content-Type", ""))
-        except urllib.error.HTTPError as exc:
+        with _Watchdog(ends) as dog:
             try:
-                body = _read_bounded(exc, url, ends) if exc.fp is not None else b""
-            except (OSError, ValueError, FetchError, http.client.HTTPException):
-                body = b""
-            headers = exc.headers
-            retry_after = retry_after_seconds(headers.get("Retry-After"),
-                                              headers.get("Date")) if headers else None
-            return Response(exc.code, body, exc.geturl() or url,
-                            headers.get("Content-Type", "") if headers else "", retry_after)
+                with self._opener.open(req, timeout=timeout) as r:
+                    body = _read_bounded(r, url, ends)
+                    if dog.fired:  # cut off at the deadline: what was read is not the answer
+                        raise FetchError(f"{url}: {self._late(ends)}")
+                    return Response(r.status, body, r.geturl(),
+                                    r.headers.get("Content-Type", ""))
+            except urllib.error.HTTPError as exc:
+                try:
+                    body = _read_bounded(exc, url, ends) if exc.fp is not None else b""
+                except (OSError, ValueError, FetchError, http.client.HTTPException):
+                    body = b""
+                headers = exc.headers
+                retry_after = retry_after_seconds(headers.get("Retry-After"),
+                                                  headers.get("Date")) if headers else None
+                return Response(exc.code, body, exc.geturl() or url,
+                                headers.get("Content-Type", "") if headers else "",
+                                retry_after)
+
+
+#: the sockets of the request the current thread is making (``_Watchdog``)
+_WATCHED = threading.local()
+
+
+class _Watchdog:
+    """Shut the request's sockets down at its deadline ``ends``, whatever it is waiting
+    for: the socket timeout bounds each read, not the request, so a server that drips its
+    status line and headers a byte at a time (which urllib reads before the body) would
+    otherwise hold the request for as long as it likes. Shut down, the blocked read
+    returns at once and the request fails (an ``OSError`` or ``HTTPException``)."""
+
+    def __init__(self, ends: float):
+        self.socks: list[socket.socket] = []
+        self.fired = False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(max(0.0, ends - time.monotonic()), self._shut)
+        self.timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        _WATCHED.dog = self
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        _WATCHED.dog = None
+
+    def add(self, sock: socket.socket) -> None:
+        """Watch ``sock``; shut it at once when the deadline has already passed."""
+        with self.lock:
+            self.socks.append(sock)
+            fired = self.fired
+        if fired:
+            _shutdown(sock)
+
+    def _shut(self) -> None:
+        with self.lock:
+            self.fired = True
+            socks = list(self.socks)
+        for sock in socks:
+            _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(base: type) -> type:
+    """``base`` (an ``http.client`` connection class) registering each socket it opens
+    with the current thread's ``_Watchdog``."""
+
+    class Watched(base):
+        def connect(self):
+            super().connect()
+            dog = getattr(_WATCHED, "dog", None)
+            if dog is not None and self.sock is not None:
+                dog.add(self.sock)
+
+    Watched.__name__ = f"Watched{base.__name__}"
+    return Watched
+
+
+_WATCHED_CLASSES: dict[type, type] = {}
+
+
+def _watched_class(base: type) -> type:
+    if base not in _WATCHED_CLASSES:
+        _WATCHED_CLASSES[base] = _watched(base)
+    return _WATCHED_CLASSES[base]
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    def do_open(self, http_class, req, **kw):
+        return super().do_open(_watched_class(http_class), req, **kw)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    def do_open(self, http_class, req, **kw):
+        return super().do_open(_watched_class(http_class), req, **kw)
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

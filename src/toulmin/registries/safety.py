@@ -8,30 +8,29 @@ it reaches a terminal.
   character, a newline, unbalanced braces), or "".
 - ``for_terminal``: registry text as one printable line: control and escape characters
   (ANSI sequences, bidi overrides) removed, and never a line that starts with ``::`` (a
-  GitHub Actions workflow command such as ``::error::`` or ``::add-mask::``).
+  GitHub Actions workflow command such as ``::error::`` or ``::add-mask::``); it lives in
+  ``toulmin.textfile`` so that ``toulmin check`` prints the lock's registry text the same way.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from toulmin.textfile import control_character, for_terminal
+
+__all__ = ["DOI", "UnsafeAnswer", "for_terminal", "has_control", "unsafe_value", "valid_doi"]
 
 #: 10.<4-9 digits>/<printable ASCII suffix>, without the characters that end a BibTeX
 #: value or a JSON/TeX string ({ } \\ " and whitespace).
 DOI = re.compile(r"10\.\d{4,9}/[!#-\[\]-z|~]+")
 
-#: bidirectional overrides and isolates, which reorder what a terminal shows
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-#: ANSI escape sequences (CSI and OSC), removed whole rather than leaving their tail
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+
+class UnsafeAnswer(ValueError):
+    """A registry's answer holds a value that cannot be written safely (REF009)."""
 
 
 def valid_doi(doi: str) -> bool:
     return isinstance(doi, str) and DOI.fullmatch(doi) is not None
-
-
-def _control(c: str) -> bool:
-    return unicodedata.category(c) == "Cc" or c in _BIDI
 
 
 def unsafe_value(value: str) -> str:
@@ -39,7 +38,7 @@ def unsafe_value(value: str) -> str:
     for c in value:
         if c in "\r\n":
             return "a line break"
-        if _control(c):
+        if control_character(c):
             return f"a control character (U+{ord(c):04X})"
     depth = 0
     for c in value:
@@ -53,16 +52,6 @@ def has_control(value: str) -> str:
     """The first control character of registry text other than ordinary whitespace (which
     the entry's writer folds into spaces), as U+XXXX; "" when there is none."""
     for c in value:
-        if c not in "\t\n\r" and _control(c):
+        if c not in "\t\n\r" and control_character(c):
             return f"U+{ord(c):04X}"
     return ""
-
-
-def for_terminal(text: object) -> str:
-    """``text`` as one line safe to print in a terminal or a CI log."""
-    text = _ANSI.sub("", str(text))
-    text = "".join(" " if c in "\t\n\r\x0b\x0c\x85\u2028\u2029" else c
-                   for c in text if not _control(c) or c in "\t\n\r\x0b\x0c\x85")
-    if text.lstrip().startswith("::"):
-        text = "\u00b7" + text.lstrip()[1:]  # "·:error::": no longer a workflow command
-    return text

@@ -22,7 +22,6 @@ verdict is ``not_registered``, unless the entry declares ``unregistered = {<reas
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from toulmin.bibliography.lock import (
     UNREGISTERED,
     UNVERIFIED,
     VERIFIED,
+    write_together,
 )
 from toulmin.bibliography.model import Reference
 from toulmin.registries.abstracts import Abstract, fetch_abstract
@@ -46,6 +46,9 @@ from toulmin.registries.comparison import compare
 from toulmin.registries.crossref import Proposal, fetch_crossref, retraction_status, search_doi
 from toulmin.registries.doiorg import fetch_csl
 from toulmin.registries.metadata import Metadata, parse_metadata
+from toulmin.registries.safety import UnsafeAnswer, for_terminal, valid_doi
+from toulmin.rules import RULES
+from toulmin.textfile import decode_text
 
 __all__ = ["DOI_PROPOSED", "MISMATCH", "NOT_FOUND", "NOT_REGISTERED", "UNCHECKED",
            "UNREGISTERED", "UNVERIFIED", "VERIFIED", "Outcome", "verify", "verify_refs"]
@@ -121,7 +124,8 @@ def verify_entry(client: Client, ref: Reference, abstract: bool = True) -> Outco
         return Outcome(ref.key, doi, UNCHECKED, error=error)
     diffs = compare(ref, meta)
     out = Outcome(ref.key, doi, MISMATCH if diffs else VERIFIED, diffs,
-                  retraction_status(crossref), metadata=meta, registry_doi=meta.doi)
+                  retraction_status(crossref), metadata=meta,
+                  registry_doi=meta.doi if valid_doi(meta.doi) else "")
     if abstract and out.verdict == VERIFIED:
         # only a work the entry is verified to be gets its words stored under the key
         try:
@@ -204,7 +208,10 @@ ACCEPT_SCORE = 0.9
 
 
 def _insert_doi(bib_path: Path, ref: Reference, doi: str) -> None:
-    """Add ``doi = {...}`` as the entry's first field, touching no other line."""
+    """Add ``doi = {...}`` as the entry's first field, touching no other line;
+    ``UnsafeAnswer`` (nothing written) when ``doi`` is not of a DOI's shape."""
+    if not valid_doi(doi):
+        raise UnsafeAnswer(f"the proposed DOI '{for_terminal(doi)}' is not of a DOI's shape")
     data = bib_path.read_bytes()
     lines = data.split(b"\n")
     idx = ref.line - 1
@@ -214,9 +221,20 @@ def _insert_doi(bib_path: Path, ref: Reference, doi: str) -> None:
     if not head.rstrip().endswith(b","):
         raise ValueError(f"cannot insert a DOI into '{ref.key}': unusual first line")
     lines.insert(idx + 1, b"  doi = {" + doi.encode() + b"}," + nl)
-    tmp = bib_path.with_name(f".{bib_path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(b"\n".join(lines))
-    os.replace(tmp, bib_path)
+    write_together({bib_path: b"\n".join(lines)})
+
+
+def _differs(path: Path, text: str) -> bool:
+    """Whether the file at ``path`` does not hold exactly ``text``."""
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except (OSError, UnicodeDecodeError):
+        return True
+
+
+def _say(text: str, file) -> None:
+    """Print a line of registry text, made safe for a terminal or a CI log."""
+    print(for_terminal(text), file=file, flush=True)
 
 
 def is_manual(record: dict) -> bool:
@@ -252,8 +270,8 @@ def merge_abstracts(stored: dict, refs: list[Reference], outcomes: dict[str, Out
     return works
 
 
-def _existence_record(ref: Reference, client: Client, today: str,
-                      err) -> tuple[dict | None, Proposal | None]:
+def _existence_record(ref: Reference, client: Client, today: str, err,
+                      where: str = "references.bib") -> tuple[dict | None, Proposal | None]:
     """The lock record of an entry without a DOI, and the proposal when one scores >= 0.9.
 
     ``None`` as the record when the search failed (the caller keeps the last answer).
@@ -267,7 +285,16 @@ def _existence_record(ref: Reference, client: Client, today: str,
     try:
         prop = search_doi(client, ref) if ref.get("title") else None
     except FetchError as exc:
-        print(f"{ref.key}: search failed ({exc})", file=err)
+        _say(f"{ref.key}: search failed ({exc})", err)
+        return None, None
+    if prop is not None and not valid_doi(prop.doi):
+        # the search's answer cannot be recorded or proposed: the last answer stands
+        _say(RULES["REF009"].at(
+            where, ref.line, 1,
+            f"the registry's best match for entry '{ref.key}' has a DOI that cannot be "
+            f"written safely ('{prop.doi}'); nothing was recorded or written for it",
+            "add the DOI by hand from the publisher's page, then run "
+            "'toulmin verify-refs'").format(), err)
         return None, None
     candidate = ({"doi": prop.doi, "score": prop.score, "title": prop.title}
                  if prop is not None else None)
@@ -315,11 +342,22 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
     except ValueError as exc:
         print(f"toulmin: {exc}; the abstracts are not stored (fix the file first)", file=err)
         stored = None
-    library = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
+    try:
+        data = bib_path.read_bytes()
+    except OSError as exc:
+        print(RULES["BIB000"].at(bib_path.name, 1, 1, f"cannot be read: "
+                                 f"{exc.strerror or exc}; nothing was checked").format(),
+              file=err)
+        return 2
+    text, problems = decode_text(data, bib_path.name)
+    if problems:  # not UTF-8 or a NUL: `toulmin check` says where; nothing is checked
+        print(problems[0].format(), file=err)
+        return 2
+    library = bibmod.parse_string(text, str(bib_path))
     refs = list(library.entries.values())
 
     def progress(done: int, total: int, outcome: Outcome) -> None:
-        print(f"[{done}/{total}] {describe(outcome)}", file=err, flush=True)
+        _say(f"[{done}/{total}] {describe(outcome)}", err)
 
     manual = {k for k, r in (stored or {}).items() if is_manual(r)}
     outcomes = {o.key: o for o in verify(refs, config, progress=progress, client=client,
@@ -331,17 +369,22 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
     for ref in refs:
         if ref.doi:
             continue
-        existence[ref.key], prop = _existence_record(ref, client, today, err)
+        existence[ref.key], prop = _existence_record(ref, client, today, err, bib_path.name)
         if prop is not None:
             proposals.append(prop)
     accepted = [p for p in proposals if accept and p.score >= ACCEPT_SCORE]
     for key, rec in existence.items():
         if rec is not None:
-            print(_describe_existence(key, rec, any(p.key == key for p in accepted)), file=out)
+            _say(_describe_existence(key, rec, any(p.key == key for p in accepted)), out)
     if accepted:
-        for prop in accepted:
+        for prop in list(accepted):
             fresh = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
-            _insert_doi(bib_path, fresh.entries[prop.key], prop.doi)
+            try:
+                _insert_doi(bib_path, fresh.entries[prop.key], prop.doi)
+            except ValueError as exc:  # UnsafeAnswer too: the entry keeps its proposal
+                _say(f"{prop.key}: the proposed DOI was not written ({exc})", err)
+                accepted.remove(prop)
+                continue
             existence.pop(prop.key, None)
         library = bibmod.parse_string(bib_path.read_text(encoding="utf-8"), str(bib_path))
         refs = list(library.entries.values())
@@ -370,14 +413,19 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
             records[ref.key] = old  # keep the last good answer
             continue
         records[ref.key] = record_for(outcome, ref.hash, today, old)
-    changed = lock.write(lock_path, records)
-    stored_note = "abstracts not stored"
+    # the lock and the abstracts together or neither (lock.write_together: WriteError)
+    files = {lock_path: lock.dumps(records)}
     if stored is not None:
         works = merge_abstracts(stored, refs, outcomes, today)
-        wrote = sources.write_abstracts(sources_path, works)
+        files[sources_path] = sources.dumps_abstracts(works)
+    changes = {p: text.encode("utf-8") for p, text in files.items() if _differs(p, text)}
+    write_together(changes)
+    changed = lock_path in changes
+    stored_note = "abstracts not stored"
+    if stored is not None:
         n = sum(1 for r in works.values() if not is_manual(r))
         stored_note = (f"{n} abstract{'s' * (n != 1)} stored; {sources_path.name} "
-                       f"{'updated' if wrote else 'unchanged'}")
+                       f"{'updated' if sources_path in changes else 'unchanged'}")
     counts: dict[str, int] = {}
     for o in outcomes.values():
         counts[o.verdict] = counts.get(o.verdict, 0) + 1
@@ -390,9 +438,9 @@ def verify_refs(bib_path: Path, lock_path: Path, config: Config, *, accept: bool
           f"{lock_path.name} {'updated' if changed else 'unchanged'}; {stored_note}", file=err)
     for o in outcomes.values():
         if o.verdict in (MISMATCH, NOT_FOUND, UNCHECKED) or o.retraction.get("retracted"):
-            print(describe(o), file=out)
+            _say(describe(o), out)
         if o.abstract_error:
-            print(f"{o.key}: the abstract could not be fetched ({o.abstract_error})", file=err)
+            _say(f"{o.key}: the abstract could not be fetched ({o.abstract_error})", err)
     # a failed search (None) could not check the entry, like UNCHECKED
     bad = any(o.verdict in (MISMATCH, NOT_FOUND, UNCHECKED) for o in outcomes.values()) or \
         any(r is None or r["verdict"] == NOT_REGISTERED for r in existence.values())

@@ -1,19 +1,23 @@
-"""Charts in pages: a paragraph that is only the image of a committed chart becomes the chart.
+"""Charts in pages: a paragraph that is only the image of a chart becomes the chart.
 
-``ChartPreprocessor`` (registered by the Markdown extension) inlines the committed SVG of a
-chart, sanitised, in a ``<figure>`` with an accessible name and the chart's description;
+``ChartPreprocessor`` (registered by the Markdown extension) inlines the SVG that the
+chart's definition renders (the rebuild, equal to the committed file when CHA002 holds;
+never the committed bytes, and nothing for a file no definition renders: CHA005),
+sanitised with a parser and an allowlist (``sanitise_svg``), in a ``<figure>`` with an
+accessible name and the chart's description;
 the site's ``toulmin-charts.js`` upgrades it to the interactive chart from its Vega-Lite
 JSON where JavaScript runs. ``relative_url`` makes a site path relative to the page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
+import json
 import math
 import posixpath
 import re
-from pathlib import Path
 
 from markdown.preprocessors import Preprocessor
 
@@ -42,9 +46,10 @@ _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 class ChartPreprocessor(Preprocessor):
     """Replace a paragraph that is only an image of ``charts/NAME.svg`` by the chart inlined.
 
-    The SVG (our renderer's output, sanitised) goes in a ``<figure data-chart="NAME">`` with
-    an accessible name and a text description; ``toulmin-charts.js`` upgrades it to the
-    interactive chart from ``charts/NAME.vl.json`` where JavaScript runs.
+    The SVG (the chart's definition rendered, sanitised) goes in a
+    ``<figure data-chart="NAME">`` with an accessible name and a text description;
+    ``toulmin-charts.js`` upgrades it to the interactive chart from ``charts/NAME.vl.json``
+    where JavaScript runs.
     """
 
     def __init__(self, md, ext):
@@ -66,72 +71,109 @@ class ChartPreprocessor(Preprocessor):
                 fence = "" if fence else m.group(1)
             elif not fence and folder in line:
                 c = chart_line.match(line)
-                figure = chart_figure(self.ext.project.root, c.group("name"), c.group("alt"),
-                                      self.ext.page_url, charts_dir=settings.charts_dir,
-                                      site_dir=settings.charts_site_dir,
-                                      overlay=self.ext.chart_overlay) if c else None
+                figure = self._figure(c.group("name"), c.group("alt"), settings) if c else None
                 if figure is not None:
                     line = self.md.htmlStash.store(figure)
             out.append(line)
         return out
 
+    def _figure(self, name: str, alt: str, settings) -> str | None:
+        """The figure of the chart ``name`` as its definition renders it (under serve, the
+        chart drawn again); None when no definition produced it."""
+        charts = self.ext.project.charts
+        res = charts.results.get(name) if charts is not None else None
+        if res is None or not res.ok:
+            return None
+        return chart_figure(res.svg, name, alt, self.ext.page_url, spec=res.spec,
+                            site_dir=settings.charts_site_dir)
 
-_SVG_UNSAFE = re.compile(r"<(script|foreignObject)\b.*?</\1\s*>|<(script|foreignObject)\b[^>]*/>",
-                         re.S | re.I)
-_SVG_ON_ATTR = re.compile(r"\s(on[a-z]+|xlink:href|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
-_SVG_ID = re.compile(r'\bid="([^"]+)"')
-_SVG_TITLE = re.compile(r"<title>.*?</title>", re.S)
+
+#: The elements Vega's SVG renderer (vl-convert's) draws a chart with; anything else is
+#: taken out (its text kept), and script, style, title and foreignObject with their content
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "path", "rect", "circle", "line", "text", "tspan", "defs", "clipPath",
+    "linearGradient", "radialGradient", "stop"})
+_SVG_DROPPED = frozenset({"script", "style", "title", "foreignObject"})
+#: The attributes it writes on them (no event handler, no link but ``href="#id"``)
+SVG_ATTRIBUTES = frozenset({
+    "id", "class", "role", "aria-label", "aria-roledescription", "aria-hidden", "version",
+    "width", "height", "viewBox", "transform", "d", "x", "y", "x1", "x2", "y1", "y2", "dx",
+    "dy", "cx", "cy", "r", "fx", "fy", "fr", "offset", "stop-color", "fill", "fill-opacity",
+    "stroke", "stroke-opacity", "stroke-width", "stroke-linecap", "stroke-linejoin",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "display",
+    "pointer-events", "clip-path", "font-family", "font-size", "font-style",
+    "font-variant", "font-weight", "text-anchor", "text-decoration", "letter-spacing",
+    "style", "href"})
+#: a declaration of a ``style`` attribute Vega writes: blend mode or image rendering, a
+#: plain keyword (no parenthesis, so no url())
+_SVG_STYLE = re.compile(r"\s*(?:mix-blend-mode|image-rendering)\s*:\s*[a-z-]+\s*", re.I)
+_CSS_URL = re.compile(r"url\s*\(", re.I)
+_CSS_URL_FRAGMENT = re.compile(r"url\s*\(\s*(?:['\"]\s*)?#", re.I)
+
+
+def _svg_attribute(prefix: str):
+    """The attribute filter of ``sanitise_svg``: the value kept (ids and references to
+    them prefixed), or None to drop the attribute."""
+
+    def keep(element: str, name: str, value: str) -> str | None:
+        name = name.lower()
+        if name.startswith("on"):
+            return None
+        if name.startswith("aria-") or name == "role":
+            # text for assistive technology, never a URL; the root's are the figure's
+            return None if element == "svg" else value
+        if "\\" in value:  # a CSS escape can spell url( or @import
+            return None
+        if name == "style":
+            return value if all(_SVG_STYLE.fullmatch(d) for d in value.split(";")
+                                if d.strip()) else None
+        if name == "id":
+            return prefix + value
+        if name == "href":  # href and xlink:href: only a fragment of this chart
+            return f"#{prefix}{value[1:]}" if value.startswith("#") else None
+        if "(" in value:
+            refs = len(_CSS_URL.findall(value))
+            if refs:
+                value, fragments = _CSS_URL_FRAGMENT.subn(lambda m: m.group(0) + prefix,
+                                                          value)
+                if fragments != refs:  # url() to anything but a fragment
+                    return None
+        return value
+
+    return keep
 
 
 def sanitise_svg(svg: str, prefix: str, title: str) -> str:
-    """``svg`` safe to inline: no scripts, event handlers or external links; ids prefixed
-    (two charts on a page must not share clip-path ids); ``title`` as its ``<title>``."""
-    svg = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
-    svg = _SVG_UNSAFE.sub("", svg)
+    """``svg`` safe to inline in a page: parsed as a browser would (``nh3``, the Ammonia
+    bindings) and written again with only ``SVG_ELEMENTS`` and ``SVG_ATTRIBUTES``: no
+    script, style, foreignObject, event handler, link, or ``url()`` to anything but a
+    fragment; ids and references to them prefixed (two charts on a page must not share
+    clip-path ids); the root hidden from assistive technology (the figure carries the
+    name) with ``title`` as its ``<title>``. "" when the text is not an SVG."""
+    import nh3
 
-    def attr(m: re.Match) -> str:
-        name, value = m.group(1).lower(), m.group(2)[1:-1]
-        if name.startswith("on") or not value.startswith("#"):
-            return ""
-        return f' {m.group(1)}="#{prefix}{value[1:]}"'
-
-    svg = _SVG_ON_ATTR.sub(attr, svg)
-    svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#", f"url(#{prefix}", svg)
-    svg = _SVG_TITLE.sub("", svg, count=1)
-    start = svg.find("<svg")
-    end = svg.find(">", start)
-    if start < 0 or end < 0:
+    out = nh3.clean(svg, tags=set(SVG_ELEMENTS), clean_content_tags=set(_SVG_DROPPED),
+                    attributes={"*": set(SVG_ATTRIBUTES)},
+                    attribute_filter=_svg_attribute(prefix), link_rel=None,
+                    url_schemes=set()).strip()
+    if not out.startswith("<svg"):
         return ""
-    head = svg[start:end]
-    head = re.sub(r'\s(role|aria-[a-z]+|focusable)="[^"]*"', "", head)
-    return (f'{head} aria-hidden="true" focusable="false"><title>{html.escape(title)}</title>'
-            f"{svg[end + 1:]}")
+    end = out.index(">")  # the serialiser writes ">" in a value as &gt;
+    return (f'{out[:end]} aria-hidden="true" focusable="false"><title>{html.escape(title)}'
+            f"</title>{out[end + 1:]}")
 
 
-def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
-                 charts_dir: str = "charts", site_dir: str = "charts",
-                 overlay: str = "") -> str | None:
-    """The inline figure of the chart ``name`` (None when ``charts_dir/NAME.svg`` is
-    missing); ``site_dir`` is where the built site has the charts. A chart in ``overlay``
-    (the live preview's redrawn charts) is shown instead of the committed one."""
-    folder = Path(root) / charts_dir
-    if overlay and (Path(root) / overlay / f"{name}.svg").is_file():
-        folder = Path(root) / overlay
-    try:
-        svg = (folder / f"{name}.svg").read_text(encoding="utf-8")
-    except OSError:
-        return None
+def chart_figure(svg: str, name: str, alt: str, page_url: str = "", *, spec: str = "",
+                 site_dir: str = "charts") -> str:
+    """The inline figure of the chart ``name``: ``svg``, the SVG its definition renders
+    (never a committed file: what a chart definition did not produce is not shown),
+    sanitised; ``spec`` its Vega-Lite JSON (the description); ``site_dir`` is where the
+    built site has the charts."""
     description = ""
-    try:
-        import json
-
-        spec = json.loads((folder / f"{name}.vl.json").read_text(encoding="utf-8"))
-        description = spec.get("description") or ""
-        if not isinstance(description, str):
-            description = ""
-    except (OSError, ValueError, AttributeError):
-        pass
+    with contextlib.suppress(ValueError, AttributeError):
+        description = json.loads(spec).get("description") or "" if spec else ""
+    if not isinstance(description, str):
+        description = ""
     label = alt.strip() or name
     ident = "chart-" + _ID_UNSAFE.sub("-", name)
     spec_url = relative_url(f"/{site_dir}/{name}.vl.json", page_url) if page_url else \
@@ -140,7 +182,7 @@ def chart_figure(root: Path, name: str, alt: str, page_url: str = "", *,
                  f"{html.escape(description)}</figcaption>") if description else ""
     described = f' aria-describedby="{ident}-desc"' if description else ""
     body = sanitise_svg(svg, f"{ident}-", label)
-    least = legible_width(svg)
+    least = legible_width(body)
     style = f' style="--toulmin-chart-min-width: {least}px"' if least else ""
     return (f'<figure class="toulmin-chart" data-chart="{html.escape(name)}" '
             f'data-spec="{html.escape(spec_url)}"{style}>'

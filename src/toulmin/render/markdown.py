@@ -12,7 +12,7 @@ stored text (``render.evidence``). A tree
 processor appends the page's References section before the table of contents is built, so
 the heading appears in it; each entry says how it was verified (``render.verification``).
 A block line ``::: bibliography`` expands to the list of every work cited anywhere on the
-site.
+site, ``::: evidence-audit`` to the evidence audit page's body (``render.audit``).
 
 Per-page state (the works cited, in order) is cleared in ``reset()``, because one Markdown
 instance may render many pages.
@@ -33,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from toulmin import cache
 from toulmin.project import Project
-from toulmin.render import standalone, statpages
+from toulmin.render import audit, standalone, statpages
 from toulmin.render.evidence import DocumentNotes, Notes, citation_anchor
 from toulmin.render.excerpts import excerpt_pages, is_excerpt, post_link_base
 from toulmin.render.figures import ChartPreprocessor, relative_url
@@ -44,7 +44,8 @@ from toulmin.scan.statrefs import StatRef, find_stat_refs
 from toulmin.style import apa
 
 DIRECTIVE = re.compile(
-    r"^:::[ \t]+(?P<kind>bibliography|statistics|statistic)(?:[ \t]+(?P<arg>[\w.:\-]+))?[ \t]*$",
+    r"^:::[ \t]+(?P<kind>bibliography|statistics|statistic|evidence-audit)"
+    r"(?:[ \t]+(?P<arg>[\w.:\-]+))?[ \t]*$",
     re.M,
 )
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -80,8 +81,6 @@ class ToulminExtension(Extension):
         #: path of the Markdown file being rendered (set by the MkDocs plugin, or by any
         #: host that wants the evidence of that document's citations on their hovers)
         self.page_source: str | None = None
-        #: a folder (from the root) whose charts are shown before charts_dir's (the preview's)
-        self.chart_overlay: str = ""
         self._texts: dict[str, str] = {}
         self._htmls: dict[str, str] = {}
         self._sort_keys: dict[str, tuple] = {}
@@ -322,12 +321,12 @@ class ToulminExtension(Extension):
             return statpages.unavailable_html(ref.name, why)
         if res is None or not res.ok:
             return None
-        title = statpages.hover_text(res, self._source_labels(res.sources))
+        title = statpages.hover_text(res, self.source_labels(res.sources))
         shown = ref.written or res.display()
         return (f'<a class="toulmin-stat" href="{html.escape(self.stat_url(ref.name))}" '
                 f'title="{html.escape(title, quote=True)}">{html.escape(shown)}</a>')
 
-    def _source_labels(self, keys) -> list[str]:
+    def source_labels(self, keys) -> list[str]:
         entries = self.entries()
         suffixes = self.project.year_suffixes()
         return [f"{apa.author_short(entries[k], True)} "
@@ -359,7 +358,7 @@ class ToulminExtension(Extension):
         quoted_in = []
         for doc in self.project.documents:
             if name in doc.stats and doc.path in self.urls:
-                quoted_in.append((_doc_title(doc), relative_url(self.urls[doc.path],
+                quoted_in.append((doc_title(doc), relative_url(self.urls[doc.path],
                                                               self.page_url)))
         return statpages.page_html(res, cites, package, quoted_in)
 
@@ -447,7 +446,7 @@ class ToulminExtension(Extension):
                     if not url:
                         continue
                     href = relative_url(url, self.page_url)
-                    last_title = _doc_title(doc)
+                    last_title = doc_title(doc)
                     label = html.escape(last_title)
                     links.append(f'<a href="{html.escape(href)}#cite-{anchor(key)[4:]}-1">'
                                  f"{label}</a>")
@@ -484,7 +483,7 @@ def _mark_link(key: str, inner: str) -> str:
     return f"\x02{key}\x03{inner}\x04"
 
 
-def _doc_title(doc) -> str:
+def doc_title(doc) -> str:
     m = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", doc.text[:2000], re.M)
     if m:
         return m.group(1)
@@ -566,6 +565,8 @@ class CitationPreprocessor(Preprocessor):
             html_block = f'<div class="toulmin-references toulmin-bibliography">{body}</div>'
         elif kind == "statistics":
             html_block = self.ext.statistics_index()
+        elif kind == "evidence-audit":
+            html_block = audit.project_html(self.ext)
         else:
             html_block = self.ext.statistic_page(arg or "")
         return "\n" + self.md.htmlStash.store(html_block) + "\n"

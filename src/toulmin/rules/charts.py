@@ -1,4 +1,4 @@
-"""Rules CHA000-CHA004 and CHA007: charts defined in scripts/ and the images that show them."""
+"""Rules CHA000-CHA005 and CHA007: charts defined in scripts/ and the images that show them."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -29,6 +29,15 @@ FAMILY = Family("CHA", "charts", "Charts", "", (
          "@toulmin.chart(\"referral_funnel\") (in a second script)",
          "@toulmin.chart(\"referral_funnel_by_region\")",
          "rename one: both would write `charts/referral_funnel.svg`"),
+    Rule("CHA005", ERROR, "a chart file that no chart definition renders",
+         "A page shows a chart inline, in the page itself: only an SVG that a definition in "
+         "scripts/ renders from the data, and that matches its rebuild, is shown or "
+         "published. A committed SVG nothing defines is unchecked markup (a script in it "
+         "would run on the site).",
+         "charts/sketch.svg (drawn by hand, committed)",
+         "@toulmin.chart(\"sketch\")",
+         "define the chart in scripts/ and run `toulmin charts`, or delete the file (a "
+         "picture that is not a chart goes in docs/)"),
     Rule("CHA007", ERROR, "a chart's script times out or ends its process",
          "Scripts run in a child process with a time and a memory limit (the "
          "`script_timeout` and `script_memory_mb` options): a script that exceeds them, or "

@@ -1,6 +1,7 @@
-"""Rules CLI001-CLI008: the command line's own arguments (``cli.app``; CLI007 is
-``generate``'s output folder, CLI008 ``postbuild``'s feeds) and the network commands' reach
-(``registries.client``)."""
+"""Rules CLI001-CLI008: the command line's own arguments (``cli.app``), the network
+commands' reach (``registries.client``), the files they write (CLI005: the reference base
+and its lock; CLI006: the charts, ``definitions.charts.write``), ``generate``'s output
+folder (CLI007) and ``postbuild``'s feeds (CLI008)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -26,6 +27,20 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "toulmin verify-refs (later, online)",
          "add the entry by hand from the publisher's page; run `toulmin verify-refs` later, "
          "when the network is back"),
+    Rule("CLI005", ERROR, "a file cannot be written",
+         "`add-ref` and `verify-refs` write references.bib, the lock and the stored "
+         "abstracts together; a read-only folder or a full disk must leave them as they "
+         "were, never an entry without its lock record.",
+         "toulmin add-ref 10.1371/journal.pone.0033693 (on a full disk)",
+         "toulmin add-ref 10.1371/journal.pone.0033693 (with space free)",
+         "make the files writable or free space, then run the command again"),
+    Rule("CLI006", ERROR, "a chart file cannot be written (full disk, file size limit)",
+         "`toulmin charts` writes every chart's files or none: a chart whose SVG was updated "
+         "and whose Vega-Lite JSON was not, or half the charts updated, would be committed "
+         "as they are and disagree with the data.",
+         "toulmin charts (on a full disk)", "toulmin charts (after freeing space)",
+         "free space on the disk (or raise the file size limit) and run the command again; "
+         "the committed charts are unchanged and no temporary file is left"),
     Rule("CLI007", ERROR, "the generated folder would write over the author's files",
          "`toulmin generate` rewrites its output folder, removing what the site no longer "
          "needs; it writes only into a folder it made (marked by .toulmin-generated), never "

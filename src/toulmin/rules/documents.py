@@ -1,5 +1,5 @@
-"""Rules DOC001-DOC009: a document that cannot be read as written (its encoding, its front
-matter, a citation or a quoted statistic that is not one)."""
+"""Rules DOC001-DOC010: a document that cannot be read as written (its encoding, its front
+matter, a citation or a quoted statistic that is not one, a file where a folder belongs)."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -53,4 +53,10 @@ FAMILY = Family("DOC", "documents", "Documents",
          "`{stat=}` names no statistic: the figure is neither checked nor filled.",
          "[42%]{stat=}", "[42%]{stat=loans_share}",
          "write the statistic's name after `stat=`"),
+    Rule("DOC010", ERROR, "a file where the site's posts, pages or scripts folder belongs",
+         "With `posts` a file, `toulmin check` would find no post and pass: nothing of the "
+         "site would be checked. It stops instead.",
+         "posts (a file)", "posts/ (a folder of Markdown files)",
+         "make it a folder, or name the right one in mkdocs.yml (`posts_dir`, `docs_dir`, "
+         "`scripts_dir`)"),
 ))

@@ -1,4 +1,6 @@
-"""Rules REF000-REF008: entries against the registry lock (``checks.lock``; no network)."""
+"""Rules REF000-REF009: entries against the registry lock (``checks.lock``; no network),
+and the registry answers ``add-ref`` and ``verify-refs --accept`` refuse to write
+(``registries.addref``, ``registries.verify``)."""
 
 from toulmin.findings import ERROR, WARNING
 from toulmin.rules import Family, Rule
@@ -52,5 +54,14 @@ FAMILY = Family("REF", "registry lock", "The registry lock", _INTRO, (
          "\"verdict\": \"checked_by_hand\", \"checked_by\": \"the editors\", "
          "\"checked_against\": \"the publisher's page\"",
          "record it as `checked_by_hand` with `checked_by` and `checked_against`, or run "
+         "`toulmin verify-refs`"),
+    Rule("REF009", ERROR, "a registry's answer cannot be written safely",
+         "A DOI or field value from a registry is written into references.bib; one holding "
+         "a brace, a line break or a control character could close its field and add "
+         "others (or whole entries) that no registry vouched for, and the lock would still "
+         "say verified.",
+         "doi = {10.1000/x}, url = {https://elsewhere.example} (a DOI a registry answered)",
+         "doi = {10.1000/x}",
+         "nothing was written: add the entry by hand from the publisher's page, and run "
          "`toulmin verify-refs`"),
 ))

@@ -53,6 +53,26 @@ FAMILY = Family("SEC", "security", "Security",
          "load or restyle the page: none belongs in a post.",
          "<meta http-equiv=\"refresh\" content=\"0;url=https://example.com\">",
          "(nothing: remove it)", "remove the element"),
+    Rule("SEC008", ERROR, "content loaded from another host",
+         "The site promises its readers that reading it makes no request to a third party: "
+         "an image, video, audio, track, `srcset`, `poster`, `ping` or a style's `url()` "
+         "from another host tells that host who reads what and when (the "
+         "Content-Security-Policy blocks it, so the reader sees a broken image instead). "
+         "Markdown images count too.",
+         "![Waiting times](https://tracker.example/chart.png)",
+         "![Waiting times](../assets/waiting-times.png)",
+         "copy the file into docs/assets and use its path there (a link to the original "
+         "is fine)"),
+    Rule("SEC009", ERROR, "a post too large or too contrived to check as its rendered page",
+         "Every post is also checked as the HTML it renders to, which catches what a scan of "
+         "the source cannot see (a code span inside a raw HTML block, an attribute list). "
+         "The Markdown renderer is slow on some input (thousands of unclosed brackets in a "
+         "block), so a post over 100,000 characters, or with such blocks, is not rendered "
+         "for the check: only its source is scanned, and a payload made to slip past that "
+         "scan would go unseen.",
+         "![](charts/![](charts/![](charts/... (thousands, one paragraph)",
+         "(a post of ordinary paragraphs)",
+         "split the post, or close its brackets"),
     # -- SEC010: files published as written (checks.published) ------------------------
     Rule("SEC010", ERROR, "a file published as written that a browser runs",
          "MkDocs copies every file of docs/ and the posts folder that is not Markdown to the "

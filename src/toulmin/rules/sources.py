@@ -28,10 +28,13 @@ FAMILY = Family("SRC", "sources", "Figures and quotations against the source", _
          "copy the sentence that holds the figure into `sources/<key>.yaml`, with its page"),
     Rule("SRC003", WARNING, "no stored text for a cited work a figure or quote rests on",
          "Without the work's abstract or an excerpt, the figure or quotation cannot be "
-         "checked against it.",
+         "checked against it. A work without a DOI (a report, a book) is held to this only "
+         "when the site sets the plugin option `require_stored_text: true`: no registry "
+         "has its text, so only an excerpt copied by hand can check it.",
          "42% recovered [@smith2020trial]. (no abstract stored)",
          "(the same, after `toulmin verify-refs` stored the abstract)",
-         "run `toulmin verify-refs`, or record an excerpt in `sources/<key>.yaml`"),
+         "run `toulmin verify-refs`, or record an excerpt in `sources/<key>.yaml` (a work "
+         "without a DOI: the excerpt, with its page)"),
     Rule("SRC004", ERROR, "a quotation is not in the cited work's stored text",
          "A quotation must be the source's words; without a page it can only be the "
          "abstract's.",

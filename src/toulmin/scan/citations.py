@@ -410,10 +410,14 @@ def mask_citations(masked: str, citations: list[Citation]) -> str:
 
 # ------------------------------------------------------------------- what is no citation
 
-#: ``[@]``, ``[-@]``, ``[see @; ...]``: an ``@`` with no key, in a bracket
-_EMPTY_AT = re.compile(r"(?:\[[ \t]*|;[ \t]*)-?@(?=[ \t]*[\];])")
-#: ``[@key`` / ``[-@key``: the start of a bracketed citation
-_OPEN_AT = re.compile(r"\[[ \t]*-?@(?=[\w{])")
+#: what may stand before the first ``@`` of a bracketed citation: nothing, or a prefix
+#: ("see ", "e.g., ") of at most 80 characters ending in a space; possessive, so each
+#: ``[`` is tried once (linear time)
+_PREFIX = r"\[(?:[^\[\]@\n;]{0,80}[ \t])?+"
+#: ``[@]``, ``[-@]``, ``[see @, p. 3]``, ``[@a; @]``: an ``@`` with no key, in a bracket
+_EMPTY_AT = re.compile(r"(?:" + _PREFIX + r"|;[ \t]*)-?@(?=[ \t]*[\];,])")
+#: ``[@key`` / ``[-@key`` / ``[see @key``: the start of a bracketed citation
+_OPEN_AT = re.compile(_PREFIX + r"-?@(?=[\w{])")
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
 
@@ -428,7 +432,7 @@ def malformed_citations(masked: str, lines) -> list[tuple[str, int, int]]:
         pos = m.end()
         if close < pos:
             close = masked.find("]", pos)
-            close = len(masked) if close < 0 else close
+            close = len(masked) + 1 if close < 0 else close  # none: past the paragraph's end
         if para < pos:
             found = _PARAGRAPH_END.search(masked, pos)
             para = found.start() if found else len(masked)

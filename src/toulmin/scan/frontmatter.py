@@ -14,16 +14,18 @@ import re
 import yaml
 
 #: the front matter fields Material (header, ``<title>``, ``<meta>``, tag and category
-#: pages) and the feeds print
-PRINTED_FIELDS = ("title", "description", "subtitle", "tags", "categories", "authors")
+#: pages, the blog's related links, the post's address) and the feeds print
+PRINTED_FIELDS = ("title", "description", "subtitle", "tags", "categories", "authors",
+                  "slug", "links")
 
 _FRONT = re.compile(r"\ufeff?---[ \t\r]*\n(?P<body>.*?\n)(?:---|\.\.\.)[ \t\r]*(?:\n|\Z)",
                     re.S)
 
 def printed_front_matter(text: str):
     """(field, value, line, column) for every string the theme prints from ``text``'s front
-    matter (``PRINTED_FIELDS``: a string, or a list's strings), 1-based; none when the front
-    matter is missing or not valid YAML (the documents check's)."""
+    matter (``PRINTED_FIELDS``: a string, or every string in a list or mapping, keys too:
+    ``links`` is a list of ``title: address``), 1-based; none when the front matter is
+    missing or not valid YAML (the documents check's)."""
     m = _FRONT.match(text)
     if m is None:
         return
@@ -38,7 +40,13 @@ def printed_front_matter(text: str):
         field = key.value if isinstance(key, yaml.ScalarNode) else None
         if field not in PRINTED_FIELDS:
             continue
-        values = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        for v in values:
-            if isinstance(v, yaml.ScalarNode) and isinstance(v.value, str):
-                yield field, v.value, first + v.start_mark.line, v.start_mark.column + 1
+        stack = [node]
+        while stack:
+            v = stack.pop(0)
+            if isinstance(v, yaml.ScalarNode):
+                if isinstance(v.value, str):
+                    yield field, v.value, first + v.start_mark.line, v.start_mark.column + 1
+            elif isinstance(v, yaml.SequenceNode):
+                stack[:0] = v.value
+            elif isinstance(v, yaml.MappingNode):
+                stack[:0] = [n for pair in v.value for n in pair]

@@ -191,6 +191,26 @@ def parse_number(written: str, rounding: str = "") -> Written | None:
 _EMPTY_STAT = re.compile(r"\{[ \t]*stat[ \t]*=[ \t]*(?:\"\"|'')?(?=[ \t}])")
 
 
+#: the bracket a ``{stat=}`` quotes, if any: ``[42%]{stat=}`` (no ``[`` inside: linear)
+_EMPTY_STAT_BRACKET = re.compile(r"\[[^\[\]\n]*\]$")
+_EMPTY_STAT_REST = re.compile(r"[^{}\n]{0,200}\}")
+
+
 def empty_stat_names(masked: str) -> list[int]:
     """The offset of each ``{stat=}`` with no name in ``masked`` (the text, code masked)."""
     return [m.start() for m in _EMPTY_STAT.finditer(masked)]
+
+
+def empty_stat_spans(masked: str) -> list[tuple[int, int]]:
+    """(start, end) of each ``[written]{stat=}`` with no name, bracket and braces: its
+    figure is a statistic the author meant to quote (DOC009), not a figure in prose."""
+    out = []
+    for m in _EMPTY_STAT.finditer(masked):
+        close = _EMPTY_STAT_REST.match(masked, m.end())
+        end = close.end() if close else m.end()
+        start = m.start()
+        if start and masked[start - 1] == "]":
+            bracket = _EMPTY_STAT_BRACKET.search(masked, max(0, start - 200), start)
+            start = bracket.start() if bracket else start
+        out.append((start, end))
+    return out

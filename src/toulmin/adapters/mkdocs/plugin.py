@@ -20,9 +20,11 @@ from mkdocs.structure.files import File, InclusionLevel
 from toulmin import settings as schema
 from toulmin.adapters.mkdocs import escaping, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
+from toulmin.adapters.mkdocs.swap import SiteSwap
 from toulmin.generate import plan, policy
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
+from toulmin.render import audit
 from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
 from toulmin.rules import RULES, families, human
@@ -40,6 +42,10 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self.post_files: dict[str, File] = {}
         #: True under ``mkdocs serve``: check errors become page banners, not a failed build
         self.serving = False
+        #: True under ``--dirty``: MkDocs writes over the site it has, so it builds in place
+        self.dirty = False
+        #: the folder this build writes, beside the site until the build finished
+        self.swap = SiteSwap()
         #: this build's findings by document path (for the banners under serve)
         self.page_findings: dict[str, list] = {}
         #: under serve, the cache folder of the charts drawn again for the preview
@@ -72,10 +78,21 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     # which is why on_config resets every per-build field and reloads the project.
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.dirty = dirty
+
+    # Before any other plugin reads site_dir: the build writes a sibling folder, put in
+    # place of the site only when the build finished (_put_site_in_place), so a failed,
+    # interrupted or killed build leaves the previous site intact. Not under serve, which
+    # builds into a temporary folder of its own, nor under --dirty.
+    @event_priority(10_000)
+    def _build_beside(self, config):
+        if self.config.enabled and not self.serving and not self.dirty:
+            self.swap.begin(config)
+        return config
 
     # Load and check everything once, before any page is read or any file written, so a
     # failed check leaves the previous site untouched.
-    def on_config(self, config):
+    def _load_and_check(self, config):
         self.project = None
         self.extension = None
         self.post_files = {}
@@ -92,6 +109,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             raise PluginError(f"toulmin: reference base not found: {settings.bibliography}")
         if settings.stopwords and not (self.root / settings.stopwords).is_file():
             raise PluginError(f"toulmin: stopwords file not found: {settings.stopwords}")
+        audit_page = _audit_page(settings)
         self.project = Project.load(self.root, settings)
         # front matter values the theme would print as markup, escaped whatever SEC002 says
         self.printed = escaping.printed_values(d.text for d in self.project.documents)
@@ -119,7 +137,6 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             project=self.project, references_title=self.config.references_title
         )
         self.extension.load_render_cache()
-        self.extension.chart_overlay = self.chart_overlay
         # The project lives for the whole build: keep the collector from walking its
         # objects again at every full collection (a fifth of the plugin's cost at 1,000
         # posts). Not under serve, where each rebuild loads a new project.
@@ -127,9 +144,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             gc.freeze()
             self._frozen = True
         config.markdown_extensions.append(self.extension)
+        if audit_page:
+            _list_in_nav(config, audit_page, settings.audit_title or audit.TITLE)
         if settings.assets:
             _link_assets(config)
         return config
+
+    on_config = CombinedEvent(_build_beside, _load_and_check)
 
     # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
     # (it collects posts at priority -50, after this). What is added is the plan
@@ -146,6 +167,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                     and escapes(self.root, f.abs_src_path)):
                 files.remove(f)
         self._add_statistic_pages(files, config)
+        self._add_audit_page(files, config)
         self._add_charts(files, config)
         if self.settings.assets:
             _add_assets(files, config)
@@ -159,23 +181,24 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         return files
 
     def _add_charts(self, files, config) -> None:
-        """charts_dir (charts/ beside docs/) goes to the site's charts/, where
-        toulmin-charts.js fetches each chart's Vega-Lite JSON; vendored libraries' notes
-        (vendor_dir) are not pages."""
+        """Each chart a definition renders goes to the site's charts/ (charts_site_dir),
+        where toulmin-charts.js fetches its Vega-Lite JSON: the files as rendered (under
+        serve, drawn again), never the committed bytes, and no file of charts_dir that no
+        chart defines (CHA005), even where charts_dir lies in docs_dir; vendored
+        libraries' notes (vendor_dir) are not pages."""
         vendor = posixpath.normpath(self.settings.vendor_dir) + "/"
+        charts_dir = os.path.join(os.path.abspath(self.root / self.settings.charts_dir), "")
         for f in list(files):
             if f.src_uri.startswith(vendor) and f.src_uri.endswith(".md"):
                 f.inclusion = InclusionLevel.EXCLUDED
-        # under serve, a chart drawn again for the preview replaces the committed one
-        overlay = (self.root / self.chart_overlay).resolve() if self.chart_overlay else None
-        for item in plan.chart_items(self.project, self.settings, self.chart_overlay):
+            elif (f.abs_src_path and f.src_uri.endswith((".svg", ".json"))
+                  and os.path.abspath(f.abs_src_path).startswith(charts_dir)):
+                files.remove(f)
+        for item in plan.chart_items(self.project, self.settings):
             existing = files.get_file_from_path(item.uri)
-            if existing is not None and overlay is not None \
-                    and item.source.resolve().is_relative_to(overlay):
+            if existing is not None:
                 files.remove(existing)
-                existing = None
-            if existing is None:
-                files.append(File.generated(config, item.uri, abs_src_path=str(item.source),
+            files.append(File.generated(config, item.uri, content=item.content,
                                             inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
@@ -189,6 +212,21 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             if self.extension is not None:  # statistics/NAME.html without directory URLs
                 name = posixpath.splitext(posixpath.basename(item.uri))[0]
                 self.extension.stat_urls[name] = site_path(page.url)
+
+    def _add_audit_page(self, files, config) -> None:
+        """The evidence audit page (``render.audit``), generated at ``audit_page``: never a
+        file of docs_dir, which would be an audit written by hand."""
+        src_uri = _audit_page(self.settings)
+        if not src_uri:
+            return
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(
+                f"toulmin: {posixpath.join(self.settings.docs_dir, src_uri)} exists, but the "
+                "build generates the evidence audit page there: delete the file, or set the "
+                "option audit_page to another path ('' for no audit page)")
+        files.append(File.generated(
+            config, src_uri, content=audit.page_source(self.settings.audit_title),
+            inclusion=InclusionLevel.INCLUDED))
 
     # Each post's URL, for the backlinks on the site-wide References page.
     def on_nav(self, nav, *, config, files):
@@ -313,6 +351,11 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     def on_build_error(self, *, error):
         self._unfreeze()
+        self.swap.abandon()
+
+    # Interrupted (Ctrl-C) or done: no temporary site is left behind.
+    def on_shutdown(self):
+        self.swap.abandon()
 
     # Keep this build's renderings for the next one.
     def _post_build(self, *, config):
@@ -340,7 +383,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
                 except feeds.FeedError as exc:
                     raise PluginError(f"toulmin: {exc}") from None
 
-    on_post_build = CombinedEvent(_post_build, _check_feeds)
+    # Last of every plugin's on_post_build (the search index, the feeds, the blog's and
+    # Material's plugins all write before): the finished site replaces the previous one.
+    @event_priority(-10_000)
+    def _put_site_in_place(self, *, config):
+        self.swap.finish()
+
+    on_post_build = CombinedEvent(_post_build, _check_feeds, _put_site_in_place)
 
     # Rebuild when the inputs outside docs_dir change during ``mkdocs serve``.
     def on_serve(self, server, *, config, builder):
@@ -370,6 +419,47 @@ def error_summary(errors) -> str:
     parts = [f"{n} error{'s' * (n != 1)} in {name}"
              for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _audit_page(settings) -> str:
+    """The audit page's path in docs_dir ("" for none); a path that is not a Markdown file
+    inside docs_dir is one line of error."""
+    path = (settings.audit_page or "").strip()
+    if not path:
+        return ""
+    norm = posixpath.normpath(path.replace("\\", "/"))
+    if (not norm.endswith(".md") or norm.startswith(("/", "../")) or norm == ".."
+            or any(not part or part.startswith(".") for part in norm.split("/"))):
+        raise PluginError(f"toulmin: audit_page '{path}' is not a Markdown file's path "
+                          "inside docs_dir (e.g. evidence.md; '' for no audit page)")
+    return norm
+
+
+def _list_in_nav(config, path: str, title: str) -> None:
+    """List the page at ``path`` in an explicit nav (after the references page, else at
+    the end), unless the nav lists it already; an automatic nav lists it by itself."""
+    nav = config.nav
+    if not isinstance(nav, list):
+        return
+
+    def targets(item):
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, list):
+                    for sub in value:
+                        yield from targets(sub)
+                elif isinstance(value, str):
+                    yield value
+
+    if any(posixpath.normpath(t) == path for item in nav for t in targets(item)):
+        return
+    at = len(nav)
+    for i, item in enumerate(nav):
+        if any(posixpath.basename(t) == "references.md" for t in targets(item)):
+            at = i + 1
+    nav.insert(at, {title: path})
 
 
 def _blog_view(page) -> bool:
