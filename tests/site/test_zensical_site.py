@@ -132,6 +132,26 @@ def test_the_same_statistic_pages_and_checked_numbers(both):
     assert numbers > 50
 
 
+def test_the_same_feeds_under_both_builders(built, zensical_built):
+    # the RSS and JSON feeds are each builder's own; the Atom feed is toulmin's (the plugin
+    # under MkDocs, postbuild under Zensical), with the same entries
+    import feedparser
+
+    for name in ("feed_rss_created.xml", "feed_json_created.json", "feed_atom.xml"):
+        assert (zensical_built / name).is_file(), name
+    mk = feedparser.parse(str(built / "feed_atom.xml"))
+    zs = feedparser.parse(str(zensical_built / "feed_atom.xml"))
+    assert not zs.bozo and len(zs.entries) == len(mk.entries) == 10
+    assert (zs.feed.title, zs.feed.subtitle) == (mk.feed.title, mk.feed.subtitle)
+    fields = ("title", "link", "id", "updated", "author", "summary")
+    assert [[e.get(f) for f in fields] for e in zs.entries] == \
+        [[e.get(f) for f in fields] for e in mk.entries]
+    for z, m in zip(zs.entries, mk.entries, strict=True):  # full text, citations rendered
+        text = z.content[0].value
+        assert "toulmin-cite" in text and "[@" not in CODE.sub("", text), z.title
+        assert _ref_lists(text) == _ref_lists(m.content[0].value), z.title
+
+
 def test_every_zensical_page_declares_the_policy_first_in_its_head(both):
     from toulmin.generate.policy import POLICY
 

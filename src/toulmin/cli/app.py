@@ -444,7 +444,7 @@ def _generate_once(args: argparse.Namespace) -> int:
 
 def cmd_postbuild(args: argparse.Namespace) -> int:
     from toulmin.generate.postbuild import finish
-    from toulmin.generate.write import DEFAULT_OUT
+    from toulmin.generate.write import DEFAULT_OUT, FEED_NAME
     from toulmin.render.feeds import FeedError
 
     root = Path(args.path).resolve()
@@ -455,7 +455,8 @@ def cmd_postbuild(args: argparse.Namespace) -> int:
                                          "no such folder (build the site first)"), args)
     settings = _check_settings(root, args)
     try:
-        done = finish(site, settings.content_security_policy)
+        done = finish(site, settings.content_security_policy,
+                      feed=site.parent / FEED_NAME if args.site is None else None)
     except FeedError as exc:
         return _fatal(RULES["CLI008"].at(rel, 1, 1, str(exc)), args, code=1)
     print(f"{rel}: the policy declared in {done.pages} page{'s' * (done.pages != 1)} "

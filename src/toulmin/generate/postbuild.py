@@ -8,6 +8,9 @@ time.
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +27,15 @@ class Finished:
     feeds: int = 0
 
 
-def finish(site: str | Path, csp_option: str) -> Finished:
-    """Declare the policy of ``csp_option`` (the ``content_security_policy`` setting) in
-    every HTML page under ``site`` and parse every feed; raises ``feeds.FeedError`` for a
-    feed readers could not parse."""
+def finish(site: str | Path, csp_option: str, feed: str | Path | None = None) -> Finished:
+    """Write the Atom feed of the posts ``feed`` lists (``generate``'s feed.json, when
+    given), declare the policy of ``csp_option`` (the ``content_security_policy`` setting)
+    in every HTML page under ``site`` and parse every feed; raises ``feeds.FeedError`` for
+    a feed readers could not parse."""
     site = Path(site)
     done = Finished()
+    if feed is not None and Path(feed).is_file():
+        _write_atom(site, json.loads(Path(feed).read_text(encoding="utf-8")))
     rule = policy.resolve(csp_option)
     for path in sorted(site.rglob("*.html")):
         if not path.is_file() or path.is_symlink():
@@ -41,7 +47,32 @@ def finish(site: str | Path, csp_option: str) -> Finished:
             done.pages += 1
         else:
             done.kept += 1
-    for path in sorted(site.glob("feed_*.xml")):
+    for path in sorted(site.glob("feed_*.xml")):  # the builder's and the Atom feed
         feeds.check_feed(path)
         done.feeds += 1
     return done
+
+
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
+
+
+def _write_atom(site: Path, data: dict) -> None:
+    """feed_atom.xml of the posts in ``data`` (generate's feed.json), each with its built
+    page's article as its full text, as the plugin writes it after an MkDocs build."""
+    entries = []
+    for e in data.get("entries", []):
+        page = site / e["page"]
+        if not page.is_file():
+            continue
+        found = _ARTICLE.search(page.read_text(encoding="utf-8", errors="replace"))
+        entries.append(feeds.FeedEntry(
+            title=e["title"], url=e["url"], authors=tuple(e["authors"]),
+            date=_dt.date.fromisoformat(e["date"]) if e["date"] else None,
+            content_html=found.group(1).strip() if found else "", summary=e["summary"],
+            categories=tuple(e["categories"])))
+    site_url = data.get("site_url") or "/"
+    site_url += "" if site_url.endswith("/") else "/"
+    feeds.write_atom(site, feeds.atom_feed(entries, title=data.get("title", ""),
+                                           site_url=site_url,
+                                           feed_url=site_url + feeds.ATOM_NAME,
+                                           subtitle=data.get("subtitle", "")))

@@ -40,6 +40,8 @@ MARK = ".toulmin-generated"
 _MARK_TEXT = ("This folder is written by `toulmin generate` and rewritten each time it runs;\n"
               "edit the site's own files instead.\n")
 CONFIG_NAME = "mkdocs.yml"
+#: the posts of the Atom feed ``toulmin postbuild`` writes (beside docs/, never published)
+FEED_NAME = "feed.json"
 DOCS_NAME = "docs"
 
 
@@ -114,7 +116,7 @@ def generate(root: str | os.PathLike, out: str | os.PathLike | None = None, *,
                            else item.content.encode("utf-8"))
 
     urls = _urls(project, settings, blog, directory_urls)
-    _add_citations(files, project, settings, values, blog, urls, docs)
+    feed = _add_citations(files, project, settings, values, blog, urls, docs)
     result = Generated(folder, folder / CONFIG_NAME,
                        posts={k: v for k, v in urls.items()
                               if k.startswith(settings.posts_dir.rstrip("/") + "/")})
@@ -127,6 +129,12 @@ def generate(root: str | os.PathLike, out: str | os.PathLike | None = None, *,
     _remove_stale(target, set(files), result)
     config = _config(root, folder, settings, values, post_dir, urls)
     _write(folder / CONFIG_NAME, config.encode("utf-8"), result)
+    feed_data = {"title": str(values.get("site_name") or ""),
+                 "site_url": str(values.get("site_url") or ""),
+                 "subtitle": str(values.get("site_description") or "").strip(),
+                 "entries": sorted(feed, key=lambda e: e["page"])}
+    _write(folder / FEED_NAME, (json.dumps(feed_data, ensure_ascii=False, indent=1,
+                                           sort_keys=True) + "\n").encode("utf-8"), result)
     return result
 
 
@@ -134,9 +142,11 @@ def _add_citations(files: dict, project: Project, settings: Settings, values: di
                    urls: dict[str, str], docs: Path) -> None:
     """Each post placed for the blog with "Cite this post" and its meta tags' values in its
     front matter (``toulmin_cite``, read by the templates as the plugin's ``page.meta``),
-    and the works it cites as BibTeX beside its page (``references.bib``)."""
+    and the works it cites as BibTeX beside its page (``references.bib``); returns each
+    post's entry of the Atom feed (its page in the built site, for its text)."""
+    feed: list[dict] = []
     if blog is None:
-        return
+        return feed
     project.check()  # which works each document cites
     by_path = {d.abs_path.resolve(): d for d in project.documents}
     names = _author_names(docs, blog)
@@ -160,12 +170,18 @@ def _add_citations(files: dict, project: Project, settings: Settings, values: di
             references_bib_url=citethis.REFERENCES_BIB if doc.cited else "",
             keywords=tuple(str(k) for k in keywords))
         files[uri] = (None, citethis.with_cite(doc.text, cite).encode("utf-8"))
+        page = url.strip("/") + "/index.html" if url.endswith("/") else url.strip("/")
+        feed.append({"title": cite.title, "url": cite.url, "page": page.lstrip("/"),
+                     "date": cite.date.isoformat() if cite.date else "",
+                     "authors": list(cite.authors), "summary": cite.description,
+                     "categories": list(cite.keywords)})
         if doc.cited:
             folder = url.strip("/") if url.endswith("/") else posixpath.dirname(url.strip("/"))
             bib = citethis.bibtex_blocks(project.root / settings.bibliography,
                                          project.bib.entries, doc.cited)
             files.setdefault(posixpath.join(folder, citethis.REFERENCES_BIB),
                              (None, bib.encode("utf-8")))
+    return feed
 
 
 def _author_names(docs: Path, blog: dict) -> dict[str, str]:
