@@ -294,3 +294,17 @@ def test_generate_watch_writes_again_when_an_input_changes(tmp_path):
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
     assert proc.returncode == 0
+
+
+def test_a_new_site_from_toulmin_init_builds_with_zensical_too(tmp_path):
+    site = tmp_path / "new"
+    proc = subprocess.run([sys.executable, "-m", "toulmin", "init", str(site)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "/.toulmin/" in (site / ".gitignore").read_text()
+    out, _ = build_zensical(site)
+    post = next(out.glob("blog/20*/*/*/*/index.html")).read_text(encoding="utf-8")
+    assert 'class="toulmin-cite"' in post and 'class="toulmin-stat"' in post
+    assert "[@" not in CODE.sub("", post) and "{stat=" not in CODE.sub("", post)
+    assert (out / "statistics" / "anscombe.correlation_i" / "index.html").is_file()
+    assert (out / "feed_atom.xml").is_file()
