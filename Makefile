@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site build serve check test test-fast browser-deps bench lint clean
+.PHONY: site build serve check site-zensical test test-fast browser-deps bench lint clean
 
 site: build
 	@echo "Site built in site/. Preview it with: make serve"
@@ -29,6 +29,15 @@ build: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
+
+# The same site built with Zensical (MkDocs' successor): the check gates it, `toulmin
+# generate` writes what Zensical reads, the site lands in .toulmin/site-src/site.
+site-zensical: $(STAMP)
+	$(BIN)/toulmin check
+	$(BIN)/toulmin generate
+	$(BIN)/zensical build -f .toulmin/site-src/mkdocs.yml
+	$(BIN)/toulmin postbuild
+	@echo "Site built with Zensical in .toulmin/site-src/site/"
 
 check: $(STAMP)
 	$(BIN)/toulmin check
@@ -53,4 +62,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf site .site.building-* .site.old-* .cache build bench/out
+	rm -rf site .site.building-* .site.old-* .cache build bench/out .toulmin

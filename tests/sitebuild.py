@@ -39,6 +39,29 @@ def build(site: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
                           cwd=site, capture_output=True, text=True)
 
 
+def build_zensical(site: Path, *extra: str) -> tuple[Path, float]:
+    """``toulmin generate``, ``zensical build`` and ``toulmin postbuild`` (the real things,
+    in subprocesses) of the site at ``site``: the built site's folder and the seconds
+    Zensical took."""
+    import time
+
+    bin_dir = Path(sys.executable).parent
+    proc = subprocess.run([sys.executable, "-m", "toulmin", "generate", *extra], cwd=site,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    start = time.perf_counter()
+    proc = subprocess.run([str(bin_dir / "zensical"), "build", "-f",
+                           ".toulmin/site-src/mkdocs.yml"], cwd=site, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - start
+    assert proc.returncode == 0 and "Build finished" in proc.stdout + proc.stderr, \
+        proc.stdout + proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "toulmin", "postbuild"], cwd=site,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return site / ".toulmin" / "site-src" / "site", seconds
+
+
 # -- helpers shared by the engine tests and the site tests ---------------------------------
 
 

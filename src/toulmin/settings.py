@@ -311,6 +311,28 @@ def markdown_extensions(root: str | os.PathLike,
             options = options if isinstance(options, dict) else {}
             out.append((name, {k: v for k, v in options.items() if v is not None}))
     return tuple(out)
+def config_values(config_file: str | os.PathLike) -> dict:
+    """mkdocs.yml's top-level values as MkDocs reads them (``!ENV`` resolved, any other tag
+    as None); {} when the file is missing, unreadable or not a mapping."""
+    top = _top_level(Path(config_file))
+    if top is None:
+        return {}
+    return {name: _construct(value) for name, (_, value) in top.items()}
+
+
+def plugin_config(values: Mapping[str, Any], *names: str) -> dict | None:
+    """The options of the first of the plugins ``names`` listed in mkdocs.yml's ``plugins``
+    (``values`` from ``config_values``): {} when it is listed without options, None when
+    it is not listed."""
+    plugins = values.get("plugins")
+    entries = list(plugins.items()) if isinstance(plugins, dict) else [
+        next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None)
+        for p in (plugins if isinstance(plugins, list) else [])]
+    for name in names:
+        for key, options in entries:
+            if key == name:
+                return dict(options) if isinstance(options, dict) else {}
+    return None
 
 
 def _rule_mark(node, value: dict, code: str):

@@ -46,7 +46,9 @@ def test_init_writes_a_site_that_checks_clean_and_refuses_to_overwrite(tmp_path,
     workflow = (site / ".github/workflows/site.yml").read_text()
     assert "persist-credentials: false" in workflow and "pull_request_target" not in workflow
     assert workflow.index("pip install -r requirements.txt") < workflow.index(
-        "run: toulmin check") < workflow.index("run: mkdocs build --strict")
+        "run: toulmin check") < workflow.index("run: mkdocs build --strict") \
+        < workflow.index("toulmin generate") < workflow.index(
+        "zensical build -f .toulmin/site-src/mkdocs.yml")
     from toulmin import __version__
 
     assert f"\ntoulmin=={__version__}\n" in (site / "requirements.txt").read_text()

@@ -1,10 +1,10 @@
-"""The Content-Security-Policy each built page declares (adapters.mkdocs.policy)."""
+"""The Content-Security-Policy each built page declares (generate.policy)."""
 
 from __future__ import annotations
 
 import re
 
-from toulmin.adapters.mkdocs.policy import POLICY, resolve, with_policy
+from toulmin.generate.policy import POLICY, resolve, with_policy
 
 PAGE = ('<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8">\n'
         '    <meta name="viewport" content="width=device-width">\n    <title>T</title>\n'

@@ -94,13 +94,19 @@ def test_workflow_is_valid():
                 uses.append(step["uses"])
     for command in runs:
         words = shlex.split(command)
-        assert words[0] in {"toulmin", "mkdocs", "pip", "python", "make"} | BUILTINS, command
+        assert words[0] in {"toulmin", "mkdocs", "zensical", "pip", "python", "make"} \
+            | BUILTINS, command
         if words[0] == "toulmin":
             assert words[1] in subcommands, command
     joined = "\n".join(runs)
     for needed in ("pip install -e .", "toulmin check --strict-refs", "toulmin charts --check",
-                   "mkdocs build --strict"):
+                   "mkdocs build --strict", "toulmin generate",
+                   "zensical build -f .toulmin/site-src/mkdocs.yml", "toulmin postbuild"):
         assert needed in joined
+    # the check gates both builders
+    assert joined.index("toulmin check") < joined.index("mkdocs build") \
+        < joined.index("toulmin generate") < joined.index("zensical build") \
+        < joined.index("toulmin postbuild")
     for action in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", action), action
     names = {u.split("@")[0] for u in uses}

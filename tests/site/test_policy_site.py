@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toulmin.adapters.mkdocs.policy import POLICY
+from toulmin.generate.policy import POLICY
 
 
 def test_every_built_page_declares_the_policy(built):

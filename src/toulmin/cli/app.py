@@ -73,6 +73,34 @@ def _parser() -> argparse.ArgumentParser:
                     "differ from a rebuild or are missing")
     ch.add_argument("--force", action="store_true", help="ignore the cache: render every chart")
 
+    g = sub.add_parser("generate", help="write the site's sources for any builder (Zensical) "
+                       "into a generated folder",
+                       description="Check the site, then write into OUT a copy of docs_dir "
+                       "with the posts where the blog expects them, a page per statistic, "
+                       "the charts and toulmin's assets, and OUT/mkdocs.yml, which inherits "
+                       "the site's mkdocs.yml and lists the toulmin Markdown extension: "
+                       "`zensical build -f OUT/mkdocs.yml` builds the site into OUT/site. "
+                       "The same sources give the same bytes; nothing outside OUT is "
+                       "written. On a check error nothing is written (exit 1) unless "
+                       "--preview.")
+    g.add_argument("path", nargs="?", default=".", help="the site's root (default: .)")
+    g.add_argument("--out", default=None,
+                   help="the generated folder, from the root (default: .toulmin/site-src)")
+    g.add_argument("--preview", action="store_true",
+                   help="write even when the check finds errors (the pages then show them)")
+    g.add_argument("--watch", action="store_true",
+                   help="keep running: generate again whenever an input changes, for "
+                   "`zensical serve` (Ctrl-C stops)")
+
+    pb = sub.add_parser("postbuild", help="finish a site another builder built (Zensical): "
+                        "the Content-Security-Policy on every page, every feed parsed",
+                        description="Do to a built site what the plugin does after an "
+                        "MkDocs build: declare the content_security_policy in every page's "
+                        "head and check that every feed (feed_*.xml) is well-formed XML.")
+    pb.add_argument("path", nargs="?", default=".", help="the site's root (default: .)")
+    pb.add_argument("--site", default=None,
+                    help="the built site, from the root (default: .toulmin/site-src/site)")
+
     v = sub.add_parser("verify-refs", help="check every DOI against the registries and "
                        "write references.lock.json (network)",
                        description="Check each entry with a DOI against doi.org and Crossref "
@@ -129,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_add_ref(args)
         if args.command == "charts":
             return cmd_charts(args)
+        if args.command == "generate":
+            return cmd_generate(args)
+        if args.command == "postbuild":
+            return cmd_postbuild(args)
         if args.command == "explain":
             from toulmin.cli import explain
 
@@ -362,6 +394,75 @@ def _check_once(args: argparse.Namespace) -> int:
             summary += f" ({hidden} suppressed: --format json lists them)"
         print(summary, file=sys.stderr)
     return 1 if has_errors(findings) else 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    if not getattr(args, "watch", False):
+        return _generate_once(args)
+    from toulmin.cli import watch
+
+    root = Path(args.path).resolve()
+    if not root.is_dir():
+        return _generate_once(args)
+    settings = _check_settings(root, args)
+    return watch.run(lambda: _generate_once(args), watch.inputs(root, settings))
+
+
+def _generate_once(args: argparse.Namespace) -> int:
+    from toulmin.findings import has_errors
+    from toulmin.generate.write import GenerateError, generate, output_folder
+    from toulmin.project import Project
+    from toulmin.rules import human
+
+    root = Path(args.path).resolve()
+    if not root.is_dir():
+        return _fatal(RULES["CLI001"].at(args.path, 1, 1, "no such folder"), args)
+    settings = _check_settings(root, args)
+    if not (root / settings.bibliography).is_file():
+        return _fatal(RULES["BIB000"].at(settings.bibliography, 1, 1,
+                                         f"reference base not found in {root}"), args)
+    try:
+        output_folder(root, settings, args.out)
+    except GenerateError as exc:
+        return _fatal(RULES["CLI007"].at(args.out or ".", 1, 1, str(exc)), args)
+    project = Project.load(root, settings)
+    findings = project.check()
+    errors = [f for f in findings if f.is_error]
+    for f in errors:
+        print(human(f), file=sys.stderr)
+    if has_errors(findings) and not args.preview:
+        print(f"toulmin: {len(errors)} error{'s' * (len(errors) != 1)}; nothing generated "
+              "(--preview writes the pages with the errors shown on them)", file=sys.stderr)
+        return 1
+    done = generate(root, args.out, settings=settings, project=project)
+    rel = done.out.relative_to(root) if done.out.is_relative_to(root) else done.out
+    print(f"{rel}: {done.written} file{'s' * (done.written != 1)} written, {done.kept} "
+          f"unchanged, {done.removed} removed; build it with: zensical build -f "
+          f"{Path(rel, done.config.name).as_posix()}", file=sys.stderr)
+    return 0
+
+
+def cmd_postbuild(args: argparse.Namespace) -> int:
+    from toulmin.generate.postbuild import finish
+    from toulmin.generate.write import DEFAULT_OUT, FEED_NAME
+    from toulmin.render.feeds import FeedError
+
+    root = Path(args.path).resolve()
+    rel = args.site or f"{DEFAULT_OUT}/site"
+    site = root / rel
+    if not root.is_dir() or not site.is_dir():
+        return _fatal(RULES["CLI001"].at(rel if root.is_dir() else args.path, 1, 1,
+                                         "no such folder (build the site first)"), args)
+    settings = _check_settings(root, args)
+    try:
+        done = finish(site, settings.content_security_policy,
+                      feed=site.parent / FEED_NAME if args.site is None else None)
+    except FeedError as exc:
+        return _fatal(RULES["CLI008"].at(rel, 1, 1, str(exc)), args, code=1)
+    print(f"{rel}: the policy declared in {done.pages} page{'s' * (done.pages != 1)} "
+          f"({done.kept} had it), {done.feeds} feed{'s' * (done.feeds != 1)} parsed",
+          file=sys.stderr)
+    return 0
 
 
 def cmd_charts(args: argparse.Namespace) -> int:

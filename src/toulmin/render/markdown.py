@@ -16,6 +16,7 @@ site, ``::: evidence-audit`` to the evidence audit page's body (``render.audit``
 
 Per-page state (the works cited, in order) is cleared in ``reset()``, because one Markdown
 instance may render many pages.
+With no plugin around it (Zensical), the check's errors show on the page: ``standalone``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from toulmin import cache
 from toulmin.project import Project
-from toulmin.render import audit, statpages
+from toulmin.render import audit, standalone, statpages
 from toulmin.render.evidence import DocumentNotes, Notes, citation_anchor
 from toulmin.render.excerpts import excerpt_pages, is_excerpt, post_link_base
 from toulmin.render.figures import ChartPreprocessor, relative_url
@@ -40,7 +41,6 @@ from toulmin.render.verification import verification_html
 from toulmin.scan import citations as cite
 from toulmin.scan.model import Citation, CiteItem
 from toulmin.scan.statrefs import StatRef, find_stat_refs
-from toulmin.settings import Settings
 from toulmin.style import apa
 
 DIRECTIVE = re.compile(
@@ -66,12 +66,14 @@ class ToulminExtension(Extension):
             "references_title": ["References", "Heading of each page's reference list"],
             "references_url": ["/references/",
                                "Site path of the page with every reference ('' for none)"],
+            **standalone.OPTIONS,
         }
         super().__init__(**kwargs)
         #: an already loaded Project (the MkDocs plugin passes its own)
         self._project = project
+        self.standalone, self.host_dir = project is None, None  # render.standalone
         #: document path -> site URL (set by the MkDocs plugin, for backlinks)
-        self.urls: dict[str, str] = {}
+        self.urls: dict[str, str] = dict(self.getConfig("urls") or {})
         #: URL of the page being rendered (set by the MkDocs plugin)
         self.page_url: str = ""
         #: statistic -> its page's site URL, where the host does not use /statistics/NAME/
@@ -106,9 +108,7 @@ class ToulminExtension(Extension):
     @property
     def project(self) -> Project:
         if self._project is None:
-            root = Path(self.getConfig("root")).resolve()
-            settings = Settings(bibliography=self.getConfig("bibliography"))
-            self._project = Project.load(root, settings)
+            self._project = standalone.shared_project(self)
         return self._project
 
     def set_project(self, project: Project) -> None:
@@ -507,6 +507,8 @@ class CitationPreprocessor(Preprocessor):
             self.ext.page_url = pages[0]
             self.ext.link_base = html.escape(post_link_base(self.md))
         text = "\n".join(lines)
+        if self.ext.standalone and (errors := standalone.begin_page(self.ext, self.md, text)):
+            return standalone.with_errors(self, text, errors, DIRECTIVE)
         if "@" not in text and ":::" not in text and "stat" not in text:
             return lines
         out: list[str] = []
@@ -549,12 +551,12 @@ class CitationPreprocessor(Preprocessor):
             out.append(text[pos:line_end])
             head = "".join(out)
             if ":::" in head:
-                head = DIRECTIVE.sub(self._directive, head)
+                head = DIRECTIVE.sub(self.directive, head)
             return head.split("\n") + lines[text.count("\n", 0, line_end) + 1:]
         out.append(text[pos:])
-        return DIRECTIVE.sub(self._directive, "".join(out)).split("\n")
+        return DIRECTIVE.sub(self.directive, "".join(out)).split("\n")
 
-    def _directive(self, m: re.Match) -> str:
+    def directive(self, m: re.Match) -> str:
         kind, arg = m.group("kind"), m.group("arg")
         if kind == "bibliography":
             self.ext.has_directive = True

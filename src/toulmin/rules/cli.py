@@ -1,6 +1,7 @@
-"""Rules CLI001-CLI006: the command line's own arguments (``cli.app``), the network
-commands' reach (``registries.client``) and the files they write (CLI005: the reference
-base and its lock; CLI006: the charts, ``definitions.charts.write``)."""
+"""Rules CLI001-CLI008: the command line's own arguments (``cli.app``), the network
+commands' reach (``registries.client``), the files they write (CLI005: the reference base
+and its lock; CLI006: the charts, ``definitions.charts.write``), ``generate``'s output
+folder (CLI007) and ``postbuild``'s feeds (CLI008)."""
 
 from toulmin.findings import ERROR
 from toulmin.rules import Family, Rule
@@ -40,4 +41,19 @@ FAMILY = Family("CLI", "command line", "The command line", "", (
          "toulmin charts (on a full disk)", "toulmin charts (after freeing space)",
          "free space on the disk (or raise the file size limit) and run the command again; "
          "the committed charts are unchanged and no temporary file is left"),
+    Rule("CLI007", ERROR, "the generated folder would write over the author's files",
+         "`toulmin generate` rewrites its output folder, removing what the site no longer "
+         "needs; it writes only into a folder it made (marked by .toulmin-generated), never "
+         "into the site's root or a folder the site reads.",
+         "toulmin generate --out docs", "toulmin generate --out .toulmin/site-src",
+         "choose a new folder (the default, .toulmin/site-src, is safe), or empty the one "
+         "named"),
+    Rule("CLI008", ERROR, "a feed of the built site is not well-formed XML",
+         "`toulmin postbuild` reads every feed another builder (Zensical) wrote, as the "
+         "plugin does after an MkDocs build: a feed readers cannot parse is not published.",
+         "<title>Q&A</title> (a bare ampersand in feed_rss_created.xml)",
+         "<title>Q&amp;A</title>",
+         "find the post whose title, description or text broke the feed (the line and column "
+         "say where) and report the builder's escaping bug; remove the feed until it is "
+         "fixed"),
 ))

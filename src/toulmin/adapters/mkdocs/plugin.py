@@ -18,12 +18,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from toulmin import settings as schema
-from toulmin.adapters.mkdocs import escaping, policy, preview, rssfeed, standins
+from toulmin.adapters.mkdocs import escaping, preview, rssfeed, standins
 from toulmin.adapters.mkdocs.config import ToulminConfig, to_settings
 from toulmin.adapters.mkdocs.swap import SiteSwap
+from toulmin.generate import plan, policy
 from toulmin.paths import escapes
 from toulmin.project import Project, file_key
-from toulmin.render import audit, statpages
+from toulmin.render import audit
 from toulmin.render.excerpts import site_path
 from toulmin.render.markdown import ToulminExtension
 from toulmin.rules import RULES, families, human
@@ -152,7 +153,8 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     on_config = CombinedEvent(_build_beside, _load_and_check)
 
     # Posts live in posts/ beside docs/; add them where the blog plugin looks for them
-    # (it collects posts at priority -50, after this).
+    # (it collects posts at priority -50, after this). What is added is the plan
+    # ``toulmin generate`` writes for other builders (toulmin.generate.plan).
     @event_priority(50)
     def on_files(self, files, *, config):
         if not self.config.enabled or self.project is None:
@@ -169,22 +171,13 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
         self._add_charts(files, config)
         if self.settings.assets:
             _add_assets(files, config)
-        posts = self.root / self.settings.posts_dir
-        if not posts.is_dir():
-            return files
-        target = self._post_dir(config)
-        for path in sorted(posts.rglob("*")):
-            if not path.is_file() or any(p.startswith(".") for p in path.relative_to(posts).parts):
+        for item in plan.post_items(self.project, self.settings, self._post_dir(config)):
+            if files.get_file_from_path(item.uri) is not None:
                 continue
-            if escapes(self.root, path):  # a link out of the project: SEC001
-                continue
-            src_uri = posixpath.join(target, path.relative_to(posts).as_posix())
-            if files.get_file_from_path(src_uri) is not None:
-                continue
-            file = File.generated(config, src_uri, abs_src_path=str(path),
+            file = File.generated(config, item.uri, abs_src_path=str(item.source),
                                   inclusion=InclusionLevel.INCLUDED)
             files.append(file)
-            self.post_files[file_key(path)] = file
+            self.post_files[file_key(item.source)] = file
         return files
 
     def _add_charts(self, files, config) -> None:
@@ -201,33 +194,23 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
             elif (f.abs_src_path and f.src_uri.endswith((".svg", ".json"))
                   and os.path.abspath(f.abs_src_path).startswith(charts_dir)):
                 files.remove(f)
-        charts = self.project.charts
-        if charts is None:
-            return
-        site_dir = self.settings.charts_site_dir
-        for res in charts.results.values():
-            if not res.ok:
-                continue
-            for src_uri, text in res.files(site_dir).items():
-                existing = files.get_file_from_path(src_uri)
-                if existing is not None:
-                    files.remove(existing)
-                files.append(File.generated(config, src_uri, content=text,
+        for item in plan.chart_items(self.project, self.settings):
+            existing = files.get_file_from_path(item.uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, item.uri, content=item.content,
                                             inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add_statistic_pages(self, files, config) -> None:
         """One generated page per statistic, at /statistics/NAME/."""
-        stats = self.project.statistics
-        if stats is None:
-            return
-        for name in sorted(stats.results):
-            src_uri = f"statistics/{name}.md"
-            page = files.get_file_from_path(src_uri)
+        for item in plan.statistic_items(self.project):
+            page = files.get_file_from_path(item.uri)
             if page is None:
-                page = File.generated(config, src_uri, content=statpages.page_source(
-                    name, stats.results[name].title), inclusion=InclusionLevel.NOT_IN_NAV)
+                page = File.generated(config, item.uri, content=item.content,
+                                      inclusion=InclusionLevel.NOT_IN_NAV)
                 files.append(page)
             if self.extension is not None:  # statistics/NAME.html without directory URLs
+                name = posixpath.splitext(posixpath.basename(item.uri))[0]
                 self.extension.stat_urls[name] = site_path(page.url)
 
     def _add_audit_page(self, files, config) -> None:
@@ -310,7 +293,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
     def on_pre_build(self, *, config):
         self.post_outputs = None
         if self.project is not None:
-            from toulmin.adapters.mkdocs.citethis import PostOutputs
+            from toulmin.generate.citethis import PostOutputs
 
             self.post_outputs = PostOutputs(self.project, self.post_files)
             # the RSS plugin escapes every value of its feeds (adapters.mkdocs.rssfeed)
@@ -421,10 +404,7 @@ class ToulminPlugin(BasePlugin[ToulminConfig]):
 
     def _post_dir(self, config) -> str:
         blog = config.plugins.get("material/blog") or config.plugins.get("blog")
-        if blog is None:
-            return "posts"
-        root = posixpath.normpath(blog.config.blog_dir)
-        return posixpath.normpath(blog.config.post_dir.format(blog=root))
+        return plan.blog_post_dir(None if blog is None else blog.config)
 
 
 def error_summary(errors) -> str:
@@ -439,18 +419,6 @@ def error_summary(errors) -> str:
     parts = [f"{n} error{'s' * (n != 1)} in {name}"
              for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-#: toulmin's stylesheet and scripts, shipped with the package and published under
-#: assets/toulmin/ (Vega first: toulmin-charts.js upgrades each chart with it)
-_ASSETS = Path(__file__).parent / "assets"
-_SITE_ASSETS = "assets/toulmin"
-_CSS = ("toulmin.css",)
-_JS = ("vendor/vega/vega.min.js", "vendor/vega/vega-lite.min.js",
-       "vendor/vega/vega-embed.min.js", "toulmin-charts.js")
-#: published beside the scripts, as their BSD licences ask of a redistribution
-_NOTICES = ("vendor/vega/LICENSE-vega", "vendor/vega/LICENSE-vega-lite",
-            "vendor/vega/LICENSE-vega-embed")
 
 
 def _audit_page(settings) -> str:
@@ -504,18 +472,17 @@ def _blog_view(page) -> bool:
 def _link_assets(config) -> None:
     """List the stylesheet and scripts in ``extra_css`` and ``extra_javascript`` (once)."""
     listed = {str(p) for p in config.extra_css} | {str(p) for p in config.extra_javascript}
-    for name in _CSS:
-        if f"{_SITE_ASSETS}/{name}" not in listed:
-            config.extra_css.append(f"{_SITE_ASSETS}/{name}")
-    for name in _JS:
-        if f"{_SITE_ASSETS}/{name}" not in listed:
-            config.extra_javascript.append(f"{_SITE_ASSETS}/{name}")
+    for name in plan.CSS:
+        if f"{plan.SITE_ASSETS}/{name}" not in listed:
+            config.extra_css.append(f"{plan.SITE_ASSETS}/{name}")
+    for name in plan.JS:
+        if f"{plan.SITE_ASSETS}/{name}" not in listed:
+            config.extra_javascript.append(f"{plan.SITE_ASSETS}/{name}")
 
 
 def _add_assets(files, config) -> None:
     """The package's assets as the site's files, unless docs_dir has its own of a name."""
-    for name in (*_CSS, *_JS, *_NOTICES):
-        src_uri = f"{_SITE_ASSETS}/{name}"
-        if files.get_file_from_path(src_uri) is None:
-            files.append(File.generated(config, src_uri, abs_src_path=str(_ASSETS / name),
+    for item in plan.asset_items():
+        if files.get_file_from_path(item.uri) is None:
+            files.append(File.generated(config, item.uri, abs_src_path=str(item.source),
                                         inclusion=InclusionLevel.NOT_IN_NAV))

@@ -1,6 +1,10 @@
 """How to cite a post: APA 7 text, a BibTeX entry, the post's own references as BibTeX,
 and the values of the Google Scholar (``citation_*``) and Open Graph meta tags.
 
+The MkDocs plugin puts them into each post's ``page.meta`` while it builds (``PostOutputs``);
+``toulmin generate`` writes them into the front matter of each post it places for another
+builder (``with_cite``), where the same templates read them.
+
 Everything here is plain text; the templates escape it (MkDocs' Jinja environment does
 not autoescape, so ``overrides/`` applies ``|e`` to every value).
 """
@@ -211,3 +215,15 @@ class PostOutputs:
                                site_url=site_url, feed_url=site_url + feeds.ATOM_NAME,
                                subtitle=(config.site_description or "").strip())
         feeds.write_atom(site_dir, data)
+
+
+def with_cite(text: str, cite: PostCitation) -> str:
+    """``text`` (a post) with ``toulmin_cite`` (``cite.as_meta()``, as JSON, which YAML
+    reads) added last in its front matter; a post without front matter gets one."""
+    import json
+
+    line = "toulmin_cite: " + json.dumps(cite.as_meta(), ensure_ascii=False, sort_keys=True)
+    m = re.match(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?=(?:---|\.\.\.)[ \t]*\r?\n)", text, re.S)
+    if m is None:
+        return f"---\n{line}\n---\n\n{text}"
+    return text[:m.end()] + line + "\n" + text[m.end():]
