@@ -17,17 +17,15 @@ Two kinds of payload:
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
 from sitebuild import build, copy_minisite
 
+from .conftest import serve_folder
 
 EVIL = "evil.example"
 
@@ -131,16 +129,8 @@ def hostile_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site):
-    handler = functools.partial(_Quiet, directory=str(hostile_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from browser.conftest import shot
 
 PHONE = {"width": 390, "height": 844}

@@ -8,13 +8,11 @@ files directly: no dialog opens, and no request leaves the local server.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-from browser.conftest import _QuietHandler, shot
+
+from browser.conftest import serve_folder, shot
 from sitebuild import EVIL_HOST, build, copy_minisite, seed_hostile_charts
 
 
@@ -28,12 +26,8 @@ def hostile_url(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr
     post = next(p for p in out.rglob("index.html")
                 if 'data-chart="loans_by_month"' in p.read_text())
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    yield base, "/" + post.parent.relative_to(out).as_posix() + "/"
-    server.shutdown()
+    with serve_folder(out) as base:
+        yield base, "/" + post.parent.relative_to(out).as_posix() + "/"
 
 
 def test_a_hostile_committed_chart_runs_nothing_and_requests_nothing(browser, hostile_url):

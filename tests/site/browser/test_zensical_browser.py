@@ -6,32 +6,21 @@ statistic pages, and toulmin's stylesheet and chart script are served by the sit
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
-from browser.conftest import shot
+from browser.conftest import serve_folder, shot
 
 PAGES = ("/", "/blog/2026/11/02/what-recovery-means-in-the-talking-therapies-statistics/",
          "/statistics/nhstt.recovery_rate_2024_25/")
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def zensical_url(zensical_built):
-    handler = functools.partial(_Quiet, directory=str(zensical_built))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_folder(zensical_built) as url:
+        yield url
 
 
 @pytest.fixture
